@@ -1,0 +1,33 @@
+"""OT receptor occupancy of each alveolus agent.
+
+theta = C^n / (C^n + EC50^n). Fuller alveoli are more sensitive: EC50 falls exponentially with
+fullness (Marasco 2022 deck: "fuller alveoli respond faster"; size of the effect unchecked).
+Receptor density varies between agents (log-normal scale). Atosiban shifts EC50 competitively,
+EC50 (1 + A_free / Ki) (Phaneuf 1994). The in-vivo effective EC50 is far below the in-vitro
+1-9 nM (prior 10-100 pM, PARAMETERS.md).
+
+Receptors desensitise under sustained OT (tachyphylaxis): the signal that drives Ca2+ release is
+the occupancy above a desensitised fraction that follows occupancy with time constant tau_des, so
+each rise of plasma OT (one pulse) gives one transient signal even while OT stays elevated.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+
+def ec50_pM(fullness, z_sensitivity, antagonist_nM, a):
+    fullness_factor = jnp.exp(-a["fullness_sensitivity"] * (fullness - 0.5))
+    receptor_factor = jnp.exp(a["sensitivity_sd"] * z_sensitivity)
+    return a["ec50_pM"] * fullness_factor * receptor_factor * (1.0 + antagonist_nM / a["antagonist_ki_nM"])
+
+
+def occupancy(conc_pM, ec50, n_hill):
+    x = (jnp.maximum(conc_pM, 0.0) / ec50) ** n_hill
+    return x / (1.0 + x)
+
+
+def receptor_signal(theta, desensitised, width=0.01):
+    """Occupancy above the desensitised level (smooth rectification of width `width`)."""
+    return width * jax.nn.softplus((theta - desensitised) / width)

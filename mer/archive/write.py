@@ -1,0 +1,123 @@
+"""Write a run to HDF5 atomically: a temporary file in the same folder, then a rename."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import pathlib
+import subprocess
+import tempfile
+
+import h5py
+import jax
+import numpy as np
+import yaml
+
+import mer
+from mer.parameters import SPECS
+
+SCHEMA = "mer-archive"
+SCHEMA_VERSION = "1.0"
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=pathlib.Path(__file__).parent, capture_output=True, text=True, timeout=5
+        )
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _dataset(group, name, data, unit, **attrs):
+    ds = group.create_dataset(name, data=data)
+    ds.attrs["unit"] = unit
+    for k, v in attrs.items():
+        ds.attrs[k] = v
+    return ds
+
+
+def _write_atomically(path, fill):
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        with h5py.File(tmp, "w") as f:
+            fill(f)
+        os.replace(tmp, path)
+    except BaseException:
+        pathlib.Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _root_attrs(f, kind, config):
+    f.attrs["schema"] = SCHEMA
+    f.attrs["schema_version"] = SCHEMA_VERSION
+    f.attrs["kind"] = kind
+    f.attrs["mer_version"] = mer.__version__
+    f.attrs["jax_version"] = jax.__version__
+    f.attrs["git_commit"] = git_commit()
+    f.attrs["seed"] = int(config.get("seed", 0))
+    f.attrs["created"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
+    f.create_dataset("config", data=yaml.safe_dump(config, sort_keys=False))
+    f["config"].attrs["unit"] = "yaml"
+
+
+def _params(f, config):
+    g = f.create_group("params")
+    for path, spec in SPECS.items():
+        node = config
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None or isinstance(node, (str, bool)):
+            continue
+        _dataset(g, path.removeprefix("params."), np.asarray(node, dtype=float), spec.unit, source=spec.source)
+
+
+def save_simulation(path, result) -> pathlib.Path:
+    """Write `result` (a `mer.simulate.Result`) to `path`; returns the path."""
+    from mer.simulate import UNITS
+
+    def fill(f):
+        _root_attrs(f, "simulation", result.config)
+        _params(f, result.config)
+        ts = f.create_group("timeseries")
+        _dataset(ts, "time", result.time, "s")
+        for name, unit in UNITS.items():
+            if name != "time":
+                _dataset(ts, name, result.timeseries[name], unit)
+        al = f.create_group("alveoli")
+        _dataset(al, "time", result.alveoli_time, "s")
+        _dataset(al, "volume", result.alveoli["fullness"] * _capacity(result)[None, :], "mL")
+        _dataset(al, "capacity", _capacity(result), "mL")
+        _dataset(al, "lobule", result.setup.population.lobule, "1")
+        tree = result.setup.tree
+        tr = f.create_group("tree")
+        _dataset(tr, "parent", tree.parent, "1")
+        _dataset(tr, "length", tree.length_mm, "mm")
+        _dataset(tr, "radius0", tree.radius_mm, "mm")
+        _dataset(tr, "generation", tree.generation, "1")
+        _dataset(tr, "lobe", tree.lobe, "1")
+        bal = f.create_group("balance")
+        for k, v in result.balance.items():
+            _dataset(bal, k, v, "mL")
+        me = f.create_group("metrics")
+        units = {"total_yield_g": "g", "n_mer": "1", "mer_onsets_s": "s", "time_to_first_mer_s": "s",
+                 "peak_flow_g_per_s": "g/s", "first_mer_share": "1", "removed_fraction": "1"}
+        for k, v in result.metrics.items():
+            _dataset(me, k, v, units[k])
+        st = f.create_group("solver_stats")
+        for k, v in result.stats.items():
+            _dataset(st, k, v, "s" if k.endswith("_s") else "1")
+
+    return _write_atomically(path, fill)
+
+
+def _capacity(result):
+    from mer.model import agent_shares
+
+    p = result.setup.params
+    return np.asarray(agent_shares(p, result.setup.structure) * p["alveoli"]["capacity_mL"])

@@ -1,0 +1,78 @@
+"""From a resolved configuration to the arrays the model runs on."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax.numpy as jnp
+import numpy as np
+
+from mer.alveoli.population import AlveolarPopulation, build_population
+from mer.ducts.tree import DuctTree, dichotomous_tree
+from mer.interventions import apply_intervention
+from mer.neuro.network import bundle_membership
+
+
+@dataclasses.dataclass(frozen=True)
+class Setup:
+    """Everything a solve needs: differentiable `params`, fixed `structure`, static `tree`."""
+
+    params: dict
+    structure: dict
+    tree: DuctTree
+    population: AlveolarPopulation
+    mode: str
+    n_neurons: int
+    n_bundles: int
+    duration_s: float
+    solver: dict
+
+
+def _as_float_tree(d):
+    if isinstance(d, dict):
+        return {k: _as_float_tree(v) for k, v in d.items()}
+    if isinstance(d, (list, tuple)):
+        return jnp.asarray(d, dtype=float)
+    return jnp.asarray(float(d))
+
+
+def build(cfg: dict) -> Setup:
+    """Build a model from a plain-dict configuration (see configs/simulate.yaml)."""
+    an = cfg["anatomy"]
+    tree = dichotomous_tree(
+        an["n_lobes"], an["generations"], an["main_duct_radius_mm"], an["main_duct_length_mm"],
+        an["radius_ratio"], an["length_ratio"],
+    )
+    seed = int(cfg["seed"])
+    pop = build_population(an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], seed)
+    neuro = dict(cfg["neuro"])
+    mode = neuro.pop("mode")
+    n_neurons = int(neuro.pop("n_neurons", 0))
+    n_bundles = int(neuro.pop("n_bundles", 0))
+    stimulus = dict(cfg["stimulus"])
+    stimulus.pop("kind")
+    params = dict(cfg["params"])
+    params = {k: dict(v) for k, v in params.items()}
+    params["neuro"] = neuro
+    params["stimulus"] = stimulus
+    params = apply_intervention(params, cfg["intervention"])
+    params = _as_float_tree(params)
+
+    structure = {
+        "agent_segment": jnp.asarray(tree.terminal[pop.lobule]),
+        "z_capacity": jnp.asarray(pop.z_capacity),
+        "z_sensitivity": jnp.asarray(pop.z_sensitivity),
+        "z_myoepithelium": jnp.asarray(pop.z_myoepithelium),
+        "z_fullness": jnp.asarray(pop.z_fullness),
+        "edge_i": jnp.asarray(pop.edge_i),
+        "edge_j": jnp.asarray(pop.edge_j),
+        "duct_radius_mm": jnp.asarray(tree.radius_mm),
+        "duct_length_mm": jnp.asarray(tree.length_mm),
+    }
+    if mode == "network":
+        cell, bundle = bundle_membership(n_neurons, n_bundles)
+        rng = np.random.default_rng(seed + 1)
+        structure["member_cell"] = jnp.asarray(cell)
+        structure["member_bundle"] = jnp.asarray(bundle)
+        structure["z_excitability"] = jnp.asarray(rng.standard_normal(n_neurons))
+    return Setup(params, structure, tree, pop, mode, n_neurons, n_bundles, float(cfg["duration_s"]), dict(cfg["solver"]))

@@ -1,0 +1,74 @@
+"""Check a resolved configuration against the registry and name the offending field."""
+
+from __future__ import annotations
+
+import math
+
+from mer.parameters import SPECS, Spec
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing, unknown, of the wrong type or out of range."""
+
+
+def _leaves(d, prefix=""):
+    for k, v in d.items():
+        path = f"{prefix}{k}"
+        if isinstance(v, dict):
+            yield from _leaves(v, path + ".")
+        else:
+            yield path, v
+
+
+def _check_number(path, value, spec: Spec):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{path}: expected a number in {spec.unit}, got {value!r} ({type(value).__name__})")
+    if spec.kind is int and not float(value).is_integer():
+        raise ConfigError(f"{path}: expected an integer, got {value!r}")
+    if not math.isfinite(value):
+        raise ConfigError(f"{path}: expected a finite number, got {value!r}")
+    low_ok = value > spec.low if spec.low_open else value >= spec.low
+    if not low_ok or value > spec.high:
+        lo = "(" if spec.low_open else "["
+        raise ConfigError(f"{path}: expected a value in {lo}{spec.low}, {spec.high}] {spec.unit}, got {value!r}")
+
+
+def validate(cfg: dict) -> None:
+    """Raise ConfigError naming the first field that is unknown, mistyped or out of range."""
+    for path, value in _leaves({k: v for k, v in cfg.items() if k != "hydra"}):
+        spec = SPECS.get(path)
+        if spec is None:
+            raise ConfigError(f"{path}: unknown configuration field")
+        if spec.kind is bool:
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: expected true or false, got {value!r}")
+        elif spec.kind is str:
+            if not isinstance(value, str):
+                raise ConfigError(f"{path}: expected a name, got {value!r}")
+        elif spec.kind is list:
+            if not isinstance(value, (list, tuple)) or len(value) == 0:
+                raise ConfigError(f"{path}: expected a non-empty list of numbers in {spec.unit}, got {value!r}")
+            for i, item in enumerate(value):
+                _check_number(f"{path}[{i}]", item, spec)
+        else:
+            _check_number(path, value, spec)
+    _check_consistency(cfg)
+
+
+def _check_consistency(cfg):
+    an = cfg["anatomy"]
+    n_lobules = an["n_lobes"] * 2 ** (an["generations"] - 1)
+    if an["n_alveoli"] < n_lobules:
+        raise ConfigError(
+            f"anatomy.n_alveoli: expected at least one agent per lobule ({n_lobules} lobules for "
+            f"n_lobes={an['n_lobes']}, generations={an['generations']}), got {an['n_alveoli']}"
+        )
+    neuro = cfg["neuro"]
+    if neuro["mode"] not in ("network", "pulses"):
+        raise ConfigError(f"neuro.mode: expected 'network' or 'pulses', got {neuro['mode']!r}")
+    if neuro["mode"] == "pulses":
+        lengths = {k: len(neuro[k]) for k in ("onsets_s", "amounts_mU", "widths_s")}
+        if len(set(lengths.values())) != 1:
+            raise ConfigError(f"neuro.onsets_s/amounts_mU/widths_s: expected lists of equal length, got {lengths}")
+    if neuro["mode"] == "network" and neuro["n_neurons"] < neuro["n_bundles"]:
+        raise ConfigError(f"neuro.n_neurons: expected at least neuro.n_bundles ({neuro['n_bundles']}), got {neuro['n_neurons']}")

@@ -1,0 +1,173 @@
+"""The whole reflex as one vector field: stimulus -> neurons -> pituitary -> plasma -> alveoli -> ducts.
+
+State (a dict of arrays, leading axis = agent where per-agent):
+  afferent_drive [-], neuron_rate (Nn,) [-], bundle_ot (Nb,) [-], neuron_fatigue (Nn,) [-],
+  pituitary_store [mU], plasma_ot [pM], atosiban [ng/mL], fullness (N,) [-], activation (N,) [-],
+  recovery (N,) [-], desensitised (N,) [-], removed [mL], secreted [mL].
+`params` is a nested dict of scalars (differentiable); `structure` holds index arrays and seeded
+draws (not differentiated); `tree` (static, closed over) fixes the sweep order.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from mer.alveoli.activation import activation_rhs, active_fraction, gap_junction_current
+from mer.alveoli.mechanics import outlet_conductance, pressure_mmHg, secretion_mL_per_s, tension_mmHg
+from mer.alveoli.receptor import ec50_pM, occupancy, receptor_signal
+from mer.circulation.atosiban import atosiban_rhs, free_nM
+from mer.circulation.plasma import basal_release_mU_per_s, plasma_rhs
+from mer.ducts.network import poiseuille_conductance, solve_tree
+from mer.ducts.tree import DuctTree
+from mer.neuro.network import network_rhs, synchrony
+from mer.neuro.pituitary import burst_release_mU_per_s
+from mer.neuro.pulses import pulse_release_mU_per_s
+from mer.stimulus.pump import afferent_input, mean_vacuum_mmHg
+
+
+def agent_shares(params, structure):
+    """Each agent's share of the breast's storage capacity (log-normal heterogeneity)."""
+    w = jnp.exp(params["alveoli"]["capacity_sd"] * structure["z_capacity"])
+    return w / jnp.sum(w)
+
+
+def myoepithelial_complement(params, structure):
+    sd = params["alveoli"]["myoepithelium_sd"]
+    return jnp.exp(sd * structure["z_myoepithelium"] - 0.5 * sd**2)
+
+
+def release_mU_per_s(t, y, params, structure, mode):
+    basal = basal_release_mU_per_s(params["circulation"])
+    if mode == "pulses":
+        n = params["neuro"]
+        return basal + pulse_release_mU_per_s(t, n["onsets_s"], n["amounts_mU"], n["widths_s"])
+    burst = burst_release_mU_per_s(jnp.mean(y["neuron_rate"]), y["pituitary_store"], params["pituitary"])
+    return basal + burst
+
+
+def mammary_fluxes(t, y, params, structure, tree: DuctTree):
+    """Alveolar pressures and the duct tree's quasi-steady flows at one instant."""
+    a = params["alveoli"]
+    share = agent_shares(params, structure)
+    tension = tension_mmHg(y["activation"], myoepithelial_complement(params, structure), a)
+    pressure = pressure_mmHg(y["fullness"], tension, a)
+    g_out = outlet_conductance(share, y["fullness"], tension, a)
+    d = params["ducts"]
+    g_seg = poiseuille_conductance(structure["duct_radius_mm"] * d["tone"], structure["duct_length_mm"], d["milk_viscosity_mPa_s"])
+    g_pore = poiseuille_conductance(d["pore_radius_mm"], d["pore_length_mm"], d["milk_viscosity_mPa_s"]) * d["pore_patent_fraction"]
+    seg_of_agent = structure["agent_segment"]
+    n_seg = tree.n_segments
+    src_a = jax.ops.segment_sum(g_out * pressure, seg_of_agent, num_segments=n_seg)
+    src_b = jax.ops.segment_sum(g_out, seg_of_agent, num_segments=n_seg)
+    p_vac = mean_vacuum_mmHg(t, params["stimulus"])
+    p_dist, p_prox, q_seg = solve_tree(tree, g_seg, g_pore, src_a, src_b, p_vac)
+    q_alv = g_out * (pressure - p_dist[seg_of_agent])
+    roots = tree.levels()[0]
+    return {
+        "share": share,
+        "tension": tension,
+        "pressure": pressure,
+        "alveolar_outflow": q_alv,
+        "segment_flow": q_seg,
+        "p_distal": p_dist,
+        "p_proximal": p_prox,
+        "nipple_outflow": jnp.sum(q_seg[roots]),
+        "vacuum": p_vac,
+    }
+
+
+def make_vector_field(tree: DuctTree, mode: str):
+    """Vector field f(t, y, (params, structure)) for diffrax; `mode` is 'network' or 'pulses'."""
+
+    def vector_field(t, y, args):
+        params, structure = args
+        a = params["alveoli"]
+        dy = {}
+        if mode == "network":
+            s = params["stimulus"]
+            n = params["neuro"]
+            dy["afferent_drive"] = (n["drive_gain"] * afferent_input(t, s) - y["afferent_drive"]) / n["drive_tau_s"]
+            members = (structure["member_cell"], structure["member_bundle"])
+            dy["neuron_rate"], dy["bundle_ot"], dy["neuron_fatigue"] = network_rhs(
+                y["afferent_drive"], y["neuron_rate"], y["bundle_ot"], y["neuron_fatigue"],
+                structure["z_excitability"], members, n, n["central_block"],
+            )
+        release = release_mU_per_s(t, y, params, structure, mode)
+        basal = basal_release_mU_per_s(params["circulation"])
+        dy["pituitary_store"] = -(release - basal)
+        dy["plasma_ot"] = plasma_rhs(y["plasma_ot"], release, params["circulation"])
+        dy["atosiban"] = atosiban_rhs(y["atosiban"], params["atosiban"])
+
+        antagonist = free_nM(y["atosiban"], params["atosiban"])
+        ec50 = ec50_pM(y["fullness"], structure["z_sensitivity"], antagonist, a)
+        theta = occupancy(params["circulation"]["mammary_delivery"] * y["plasma_ot"], ec50, a["hill"])
+        signal = receptor_signal(theta, y["desensitised"])
+        dy["desensitised"] = (theta - y["desensitised"]) / a["desensitisation_tau_s"]
+        coupling = gap_junction_current(y["activation"], structure["edge_i"], structure["edge_j"])
+        dy["activation"], dy["recovery"] = activation_rhs(y["activation"], y["recovery"], signal, y["fullness"], coupling, a)
+
+        m = mammary_fluxes(t, y, params, structure, tree)
+        capacity = a["capacity_mL"] * m["share"]
+        secretion = secretion_mL_per_s(m["share"], y["fullness"], a)
+        dy["fullness"] = (secretion - m["alveolar_outflow"]) / capacity
+        dy["removed"] = m["nipple_outflow"]
+        dy["secreted"] = jnp.sum(secretion)
+        return {k: dy[k] for k in y}
+
+    return vector_field
+
+
+def make_observer(tree: DuctTree, mode: str):
+    """Scalar outputs saved on the fine grid (flow, OT, release, synchrony, balance terms)."""
+
+    def observe(t, y, args):
+        params, structure = args
+        m = mammary_fluxes(t, y, params, structure, tree)
+        density = params["milk"]["density_g_per_mL"]
+        out = {
+            "flow": m["nipple_outflow"] * density,
+            "cumulative": y["removed"] * density,
+            "removed_ml": y["removed"],
+            "secreted_ml": y["secreted"],
+            "remaining_ml": jnp.sum(params["alveoli"]["capacity_mL"] * m["share"] * y["fullness"]),
+            "plasma_ot": y["plasma_ot"],
+            "release_rate": release_mU_per_s(t, y, params, structure, mode),
+            "active_fraction": active_fraction(y["activation"], m["share"]),
+            "alveolar_pressure": jnp.sum(m["share"] * m["pressure"]),
+            "vacuum": m["vacuum"],
+        }
+        out["neuron_synchrony"] = synchrony(y["neuron_rate"]) if mode == "network" else jnp.zeros(())
+        return out
+
+    return observe
+
+
+def initial_state(params, structure, n_neurons, n_bundles, mode):
+    a = params["alveoli"]
+    c = params["circulation"]
+    z = structure["z_fullness"]
+    fullness = jax.nn.sigmoid(jnp.log(a["initial_fullness"] / (1.0 - a["initial_fullness"])) + a["fullness_sd"] * z)
+    from mer.circulation.atosiban import initial_ng_per_mL
+
+    atosiban = initial_ng_per_mL(params["atosiban"])
+    ec50 = ec50_pM(fullness, structure["z_sensitivity"], free_nM(atosiban, params["atosiban"]), a)
+    theta0 = occupancy(c["mammary_delivery"] * c["basal_pM"], ec50, a["hill"])
+    zero = jnp.zeros((), dtype=fullness.dtype)
+    y = {
+        "pituitary_store": params["pituitary"]["store_mU"] + zero,
+        "plasma_ot": c["basal_pM"] + zero,
+        "atosiban": atosiban + zero,
+        "fullness": fullness,
+        "activation": jnp.zeros_like(fullness),
+        "recovery": jnp.ones_like(fullness),
+        "desensitised": theta0,
+        "removed": zero,
+        "secreted": zero,
+    }
+    if mode == "network":
+        y["afferent_drive"] = zero
+        y["neuron_rate"] = jnp.zeros(n_neurons, dtype=fullness.dtype)
+        y["bundle_ot"] = jnp.zeros(n_bundles, dtype=fullness.dtype)
+        y["neuron_fatigue"] = jnp.zeros(n_neurons, dtype=fullness.dtype)
+    return y

@@ -1,0 +1,143 @@
+"""Every configurable quantity: its unit, its source and the values it may take.
+
+The values live in configs/ (YAML, so that Hydra can select and override them); this registry
+says what each one means. `validate` checks a resolved configuration against it and names the
+offending field. "unchecked" marks a prior or estimate (PARAMETERS.md); "model" marks a
+dimensionless model constant chosen to reproduce the observed sessions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    unit: str
+    source: str
+    kind: type = float
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False  # True: the value must be strictly above `low`
+
+
+def pos(unit, source, kind=float):
+    return Spec(unit, source, kind, 0.0, math.inf, True)
+
+
+def frac(source, low_open=False):
+    return Spec("1", source, float, 0.0, 1.0, low_open)
+
+
+MODEL = "model constant, tuned to the observed sessions (PARAMETERS.md)"
+SPECS: dict[str, Spec] = {
+    "seed": Spec("1", "random seed", int, 0),
+    "duration_s": pos("s", "15-min pumping session (Kent et al. 2008)"),
+    "plot": Spec("1", "write flow.png", bool),
+    # circulation
+    "params.circulation.half_life_s": pos("s", "3.2 min median after IV bolus (classic PK study; PARAMETERS.md)"),
+    "params.circulation.clearance_L_per_min": pos("L/min", "postpartum clearance 1.3-1.4 L/min (Am J Physiol 1990)"),
+    "params.circulation.basal_pM": Spec("pM", "0.7 uU/mL ~1.2 pg/mL (Johnston & Amico 1986 JCEM)", float, 0.0),
+    "params.circulation.mammary_delivery": pos("1", "mammary blood flow delivery factor (unchecked; 1 = normal)"),
+    # pituitary
+    "params.pituitary.store_mU": pos("mU", "3000-9000 mU (Marasco 2022 deck; unchecked)"),
+    "params.pituitary.release_gain_mU_per_s": Spec("mU/s", "gives 35-80 mU per burst (plasma peaks, PARAMETERS.md)", float, 0.0),
+    # alveoli
+    "params.alveoli.capacity_mL": pos("mL", "storage capacity 74-606 mL, mean ~210 (Cox et al. 1999)"),
+    "params.alveoli.capacity_sd": Spec("1", "spread of alveolar capacity (unchecked)", float, 0.0),
+    "params.alveoli.initial_fullness": Spec("1", "66 % of available milk removed in 15 min (Kent 2008) implies a full breast; unchecked", float, 0.0, 1.0, True),
+    "params.alveoli.fullness_sd": Spec("1", "spread of initial fullness, logit scale (unchecked)", float, 0.0),
+    "params.alveoli.ec50_pM": pos("pM", "in-vivo effective EC50, prior 10-100 pM (PARAMETERS.md; unchecked)"),
+    "params.alveoli.hill": pos("1", "Hill coefficient ~1-1.5 (estimate; OT Kd Hill ~1, Tahara 2000)"),
+    "params.alveoli.fullness_sensitivity": Spec("1", "fuller alveoli respond faster (Marasco 2022 deck; size unchecked)", float, 0.0),
+    "params.alveoli.sensitivity_sd": Spec("1", "spread of receptor density (unchecked)", float, 0.0),
+    "params.alveoli.antagonist_ki_nM": pos("nM", "atosiban Ki ~10 nM (Phaneuf 1994)"),
+    "params.alveoli.desensitisation_tau_s": pos("s", "OT receptor desensitisation (tachyphylaxis; unchecked)"),
+    "params.alveoli.signal_rate_per_s": Spec("1/s", MODEL, float, 0.0),
+    "params.alveoli.stretch_rate_per_s": Spec("1/s", "stretch-activated (Piezo1-like) influx; " + MODEL, float, 0.0),
+    "params.alveoli.cicr_rate_per_s": Spec("1/s", "regenerative store release (Davis et al. 2015 PNAS); " + MODEL, float, 0.0),
+    "params.alveoli.cicr_half_activation": pos("1", MODEL),
+    "params.alveoli.cicr_hill": pos("1", MODEL),
+    "params.alveoli.activation_tau_s": pos("s", "Ca2+ removal; " + MODEL),
+    "params.alveoli.recovery_tau_s": pos("s", "store refilling; " + MODEL),
+    "params.alveoli.inactivation_rate_per_s": Spec("1/s", "store depletion; " + MODEL, float, 0.0),
+    "params.alveoli.gap_junction_rate_per_s": Spec("1/s", "Cx43 coupling per edge (myometrium 32 nS/pair, Miyoshi 1996); " + MODEL, float, 0.0),
+    "params.alveoli.cx43": frac("Cx43 function, 1 normal, 0 knockout (Plante & Laird 2008)"),
+    "params.alveoli.ca_entry": Spec("1", "Ca2+ entry scale, 1 normal (calcium blockers lower it)", float, 0.0),
+    "params.alveoli.coherence_without_cx43": frac("basket coherence without Cx43; OT fails to deliver milk (Plante & Laird 2008); unchecked"),
+    "params.alveoli.contractility": Spec("1", "contractile response, 1 normal", float, 0.0),
+    "params.alveoli.max_tension_mmHg": pos("mmHg", "intramammary pressure 20-49 mmHg at ejection (sow, J Physiol 1982;333:577)"),
+    "params.alveoli.tension_hill": pos("1", MODEL),
+    "params.alveoli.tension_half_activation": pos("1", MODEL),
+    "params.alveoli.myoepithelium_sd": Spec("1", "spread of myoepithelial complement (unchecked)", float, 0.0),
+    "params.alveoli.elastic_mmHg": Spec("mmHg", "resting intramammary pressure of a few mmHg (touch alone 1-13 cmH2O, rat); unchecked", float, 0.0),
+    "params.alveoli.resting_opening": frac("ducts dilate at ejection (Ramsay 2004); flow near zero before it", low_open=True),
+    "params.alveoli.empty_half_fullness": pos("1", MODEL),
+    "params.alveoli.outlet_conductance_mL_per_s_per_mmHg": pos("mL/s/mmHg", "peak flow 0.5 +/- 0.2 g/s (Ramsay 2006; Idei 2024); " + MODEL),
+    "params.alveoli.secretion_max_mL_per_h": Spec("mL/h", "454 +/- 201 g/24 h per breast (Cox et al. 1999); unchecked", float, 0.0),
+    # ducts and milk
+    "params.ducts.milk_viscosity_mPa_s": pos("mPa s", "~1.5-3 mPa s at 37 C (Alatalo & Hassanipour 2020; unchecked)"),
+    "params.ducts.tone": pos("1", "duct radius scale, 1 normal"),
+    "params.ducts.pore_radius_mm": pos("mm", "pores 0.4-0.7 mm diameter (Marasco 2022 deck; unchecked)"),
+    "params.ducts.pore_length_mm": pos("mm", "nipple pore canal (unchecked)"),
+    "params.ducts.pore_patent_fraction": frac("3.9 +/- 1.5 orifices with flow (BMC Pregnancy Childbirth 2014)", low_open=True),
+    "params.milk.density_g_per_mL": pos("g/mL", "milk density ~1.03 g/mL"),
+    # atosiban
+    "params.atosiban.bolus_mg": Spec("mg", "6.75 mg bolus (SmPC)", float, 0.0),
+    "params.atosiban.infusion_ug_per_min": Spec("ug/min", "300 ug/min (SmPC)", float, 0.0),
+    "params.atosiban.clearance_L_per_h": pos("L/h", "CL 42 L/h (Goodwin 1995)"),
+    "params.atosiban.volume_L": pos("L", "Vd 18 L (Goodwin 1995)"),
+    "params.atosiban.bound_fraction": Spec("1", "46-48 % protein bound (SmPC)", float, 0.0, 1.0),
+    # anatomy
+    "anatomy.n_alveoli": Spec("1", "alveolus agents (resolution)", int, 1),
+    "anatomy.n_lobes": Spec("1", "main ducts 9.6 +/- 2.9 (4-18) (Ramsay 2005)", int, 1),
+    "anatomy.generations": Spec("1", "branching generations per lobe (unchecked)", int, 1, 20),
+    "anatomy.main_duct_radius_mm": pos("mm", "main duct 1.9-2.0 mm wide (Ramsay 2005)"),
+    "anatomy.main_duct_length_mm": pos("mm", "first branch 8.0 +/- 5.5 mm from the nipple (Ramsay 2005)"),
+    "anatomy.radius_ratio": Spec("1", "Murray's law 2^(-1/3)", float, 0.0, 1.0, True),
+    "anatomy.length_ratio": pos("1", "0.794 (FractalMammaryLobule defaults)"),
+    "anatomy.gap_junction_neighbours": Spec("1", "ring neighbours per side in a lobule", int, 0),
+    # stimulus
+    "stimulus.kind": Spec("1", "stimulus kind", str),
+    "stimulus.stimulation_duration_s": Spec("s", "~2 min stimulation phase (Ramsay 2005 J Hum Lact)", float, 0.0),
+    "stimulus.stimulation_cycles_per_min": pos("1/min", "~120 cycles/min (Ramsay 2005 J Hum Lact)"),
+    "stimulus.expression_cycles_per_min": pos("1/min", "54-78 cycles/min (Ramsay 2005 J Hum Lact)"),
+    "stimulus.stimulation_vacuum_mmHg": Spec("mmHg", "stimulation phase vacuum (unchecked)", float, -400.0, 0.0),
+    "stimulus.expression_vacuum_mmHg": Spec("mmHg", "maximum comfortable -191 +/- 9 mmHg (Kent 2008)", float, -400.0, 0.0),
+    "stimulus.duty_fraction": frac("mean/peak vacuum over a cycle (unchecked)"),
+    "stimulus.reference_vacuum_mmHg": pos("mmHg", "normalisation of afferent stretch"),
+    "stimulus.reference_cycles_per_min": pos("1/min", "normalisation of afferent rate"),
+    "stimulus.session_end_s": Spec("s", "pump stops", float, 0.0),
+    # neuro
+    "neuro.mode": Spec("1", "network | pulses", str),
+    "neuro.n_neurons": Spec("1", "48 cells (Rossoni 2008)", int, 1),
+    "neuro.n_bundles": Spec("1", "12 dendritic bundles (Rossoni 2008)", int, 1),
+    "neuro.drive_gain": Spec("1", MODEL, float, 0.0),
+    "neuro.drive_tau_s": pos("s", "first ejection ~1-2.5 min into pumping (PARAMETERS.md); " + MODEL),
+    "neuro.threshold": Spec("1", MODEL),
+    "neuro.gain_width": pos("1", MODEL),
+    "neuro.excitability_sd": Spec("1", "heterogeneous excitability (Rossoni 2008)", float, 0.0),
+    "neuro.dendritic_weight": Spec("1", "dendritic OT positive feedback (Rossoni 2008)", float, 0.0),
+    "neuro.dendritic_tau_s": pos("s", MODEL),
+    "neuro.rate_tau_s": pos("s", MODEL),
+    "neuro.fatigue_weight": Spec("1", MODEL, float, 0.0),
+    "neuro.fatigue_rate_per_s": Spec("1/s", "burst duration; " + MODEL, float, 0.0),
+    "neuro.fatigue_tau_s": pos("s", "inter-burst interval ~1.5-4 min (PARAMETERS.md); " + MODEL),
+    "neuro.central_block": frac("central block of afferent drive (0 none)"),
+    "neuro.onsets_s": Spec("s", "pulse centres", list),
+    "neuro.amounts_mU": Spec("mU", "35-80 mU per pulse (PARAMETERS.md)", list, 0.0),
+    "neuro.widths_s": Spec("s", "pulse width (surges < 1 min, Weitzman 1980)", list, 0.0, math.inf, True),
+    # solver
+    "solver.rtol": pos("1", "relative tolerance"),
+    "solver.atol": pos("1", "absolute tolerance"),
+    "solver.dt0_s": pos("s", "initial step"),
+    "solver.max_steps": Spec("1", "step budget", int, 1),
+    "solver.save_dt_s": pos("s", "timeseries resolution"),
+    "solver.agent_save_dt_s": pos("s", "per-agent resolution"),
+    # interventions
+    "intervention.name": Spec("1", "intervention", str),
+    "intervention.residual_cx43": frac("fraction of Cx43 function left"),
+    "intervention.bolus_mg": Spec("mg", "6.75 mg (SmPC)", float, 0.0),
+    "intervention.infusion_ug_per_min": Spec("ug/min", "300 ug/min (SmPC)", float, 0.0),
+}

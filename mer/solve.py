@@ -1,0 +1,59 @@
+"""One diffrax solve of the whole reflex, jitted once per shape."""
+
+from __future__ import annotations
+
+import functools
+
+import diffrax
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from mer.build import Setup
+from mer.model import initial_state, make_observer, make_vector_field
+
+
+def save_times(duration_s: float, dt_s: float) -> np.ndarray:
+    n = int(round(duration_s / dt_s))
+    return np.linspace(0.0, n * dt_s, n + 1)
+
+
+@functools.lru_cache(maxsize=16)
+def _solver_fn(tree, mode, n_neurons, n_bundles, duration_s, save_dt_s, agent_save_dt_s, rtol, atol, dt0_s, max_steps):
+    vector_field = make_vector_field(tree, mode)
+    observe = make_observer(tree, mode)
+    ts = jnp.asarray(save_times(duration_s, save_dt_s))
+    ts_agents = jnp.asarray(save_times(duration_s, agent_save_dt_s))
+
+    def agents(t, y, args):
+        return {"fullness": y["fullness"], "activation": y["activation"]}
+
+    def run(params, structure):
+        y0 = initial_state(params, structure, n_neurons, n_bundles, mode)
+        saveat = diffrax.SaveAt(subs=[diffrax.SubSaveAt(ts=ts, fn=observe), diffrax.SubSaveAt(ts=ts_agents, fn=agents)])
+        sol = diffrax.diffeqsolve(
+            diffrax.ODETerm(vector_field),
+            diffrax.Tsit5(),
+            t0=0.0,
+            t1=duration_s,
+            dt0=dt0_s,
+            y0=y0,
+            args=(params, structure),
+            saveat=saveat,
+            stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
+            max_steps=max_steps,
+        )
+        return sol.ys[0], sol.ys[1], sol.stats["num_accepted_steps"], sol.stats["num_rejected_steps"]
+
+    return eqx.filter_jit(run), np.asarray(ts), np.asarray(ts_agents)
+
+
+def solver_for(setup: Setup):
+    """(run(params, structure) -> (series, agents, accepted, rejected), ts, ts_agents)."""
+    s = setup.solver
+    return _solver_fn(
+        setup.tree, setup.mode, setup.n_neurons, setup.n_bundles, setup.duration_s,
+        float(s["save_dt_s"]), float(s["agent_save_dt_s"]), float(s["rtol"]), float(s["atol"]),
+        float(s["dt0_s"]), int(s["max_steps"]),
+    )
