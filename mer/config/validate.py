@@ -12,7 +12,9 @@ class ConfigError(ValueError):
 
 
 def _leaves(d, prefix=""):
-    for k, v in d.items():
+    """Leaves in dotted form, a level's own scalars before its groups (so `duration_s` is
+    reported before `stimulus.session_end_s`, which interpolates it)."""
+    for k, v in sorted(d.items(), key=lambda kv: isinstance(kv[1], dict)):
         path = f"{prefix}{k}"
         if isinstance(v, dict):
             yield from _leaves(v, path + ".")

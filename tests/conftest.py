@@ -1,0 +1,17 @@
+import pytest
+
+import mer  # noqa: F401  (enables float64)
+from mer.simulate import simulate
+
+# A small breast for physics checks: 2 generations x 9 lobes = 18 lobules, 3-4 agents each.
+SMALL = ["anatomy.n_alveoli=60", "anatomy.generations=2"]
+
+
+@pytest.fixture(scope="session")
+def default_result():
+    return simulate([])
+
+
+@pytest.fixture(scope="session")
+def small_result():
+    return simulate(SMALL)

@@ -1,0 +1,46 @@
+"""The default session looks like a measured one (PARAMETERS.md, "Observed sessions")."""
+
+import numpy as np
+
+
+def test_default_session_matches_observed_sessions(default_result):
+    m = default_result.metrics
+    assert 40.0 <= m["total_yield_g"] <= 150.0  # 70 +/- 43 g (Idei 2024); 118 +/- 11 mL (Kent 2008)
+    assert 3 <= m["n_mer"] <= 7  # 4.3 +/- 0.4 (Kent 2008); 5.1 +/- 2.0 (Prime 2011)
+    assert 60.0 <= m["time_to_first_mer_s"] <= 300.0
+    assert 0.2 <= m["peak_flow_g_per_s"] <= 1.2  # 0.5 +/- 0.2, up to ~0.9 g/s (Ramsay 2006; Idei 2024)
+    assert 0.40 <= m["removed_fraction"] <= 0.85  # 66 % of available (Kent 2008)
+    assert 0.10 <= m["first_mer_share"] <= 0.70  # 41 +/- 22 % (Ramsay 2005)
+
+
+def test_ejections_are_separate_flow_peaks(default_result):
+    """Between consecutive onsets flow falls back below the 0.1 g/s active-flow threshold."""
+    t, flow = default_result.time, default_result.timeseries["flow"]
+    onsets = default_result.metrics["mer_onsets_s"]
+    for a, b in zip(onsets[:-1], onsets[1:]):
+        window = (t > a) & (t < b)
+        assert flow[window].max() > 0.1
+        assert flow[window].min() < 0.1
+
+
+def test_flow_near_zero_before_first_ejection(default_result):
+    t, flow = default_result.time, default_result.timeseries["flow"]
+    before = t < default_result.metrics["time_to_first_mer_s"] - 5.0
+    assert flow[before].max() < 0.1 * default_result.metrics["peak_flow_g_per_s"]
+
+
+def test_release_pulses_drive_plasma_ot_in_physiological_range(default_result):
+    ot = default_result.timeseries["plasma_ot"]
+    assert 0.5 <= ot[0] <= 2.0  # basal ~1.2 pg/mL (Johnston & Amico 1986)
+    assert 10.0 <= ot.max() <= 60.0  # suckling peaks 10-50 pg/mL
+
+
+def test_cx43_knockout_and_atosiban_remove_most_of_the_yield(default_result):
+    from mer.simulate import simulate
+
+    base = default_result.metrics["total_yield_g"]
+    ko = simulate(["intervention=cx43_ko"]).metrics["total_yield_g"]
+    ato = simulate(["intervention=atosiban"]).metrics["total_yield_g"]
+    assert ko <= 0.5 * base  # Plante & Laird 2008: OT fails to deliver milk
+    assert ato <= 0.3 * base  # competitive block at ~230 nM free vs Ki 10 nM
+    assert np.isfinite([ko, ato]).all()
