@@ -1,0 +1,1 @@
+"""Alveolus agents: receptor occupancy, Ca2+-like activation, mechanics, secretion."""

@@ -1,0 +1,1 @@
+"""Circulation: plasma OT and drugs that act on the OT receptor."""

@@ -1,0 +1,1 @@
+"""Duct tree: anatomy and quasi-steady milk flow to the nipple."""

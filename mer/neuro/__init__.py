@@ -1,0 +1,1 @@
+"""Hypothalamus and posterior pituitary: OT neuron agents, release pulses, the OT store."""

@@ -1,0 +1,1 @@
+"""Outputs: session metrics and figures."""

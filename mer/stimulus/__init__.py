@@ -1,0 +1,1 @@
+"""Stimulus: pump vacuum at the nipple and afferent input to the hypothalamus."""
