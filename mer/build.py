@@ -38,30 +38,29 @@ def _as_float_tree(d):
 
 def build(cfg: dict) -> Setup:
     """Build a model from a plain-dict configuration (see configs/simulate.yaml)."""
-    an = cfg["anatomy"]
-    tree = dichotomous_tree(
-        an["n_lobes"], an["generations"], an["main_duct_radius_mm"], an["main_duct_length_mm"],
-        an["radius_ratio"], an["length_ratio"],
-    )
-    seed = int(cfg["seed"])
-    pop = build_population(an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], seed)
+    params = {k: dict(v) for k, v in cfg["params"].items()}
     neuro = dict(cfg["neuro"])
     mode = neuro.pop("mode")
     n_neurons = int(neuro.pop("n_neurons", 0))
     n_bundles = int(neuro.pop("n_bundles", 0))
     stimulus = dict(cfg["stimulus"])
     stimulus.pop("kind")
-    params = dict(cfg["params"])
-    params = {k: dict(v) for k, v in params.items()}
     params["neuro"] = neuro
     params["stimulus"] = stimulus
-    params = apply_intervention(params, cfg["intervention"])
+    params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
     params = _as_float_tree(params)
+    tree = dichotomous_tree(
+        an["n_lobes"], an["generations"], an["main_duct_radius_mm"], an["main_duct_length_mm"],
+        an["radius_ratio"], an["length_ratio"],
+    )
+    seed = int(cfg["seed"])
+    pop = build_population(an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], seed)
 
     structure = {
         "agent_segment": jnp.asarray(tree.terminal[pop.lobule]),
         "z_capacity": jnp.asarray(pop.z_capacity),
         "z_sensitivity": jnp.asarray(pop.z_sensitivity),
+        "z_lobule_sensitivity": jnp.asarray(pop.z_lobule_sensitivity),
         "z_myoepithelium": jnp.asarray(pop.z_myoepithelium),
         "z_fullness": jnp.asarray(pop.z_fullness),
         "edge_i": jnp.asarray(pop.edge_i),

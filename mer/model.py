@@ -14,9 +14,11 @@ import jax
 import jax.numpy as jnp
 
 from mer.alveoli.activation import activation_rhs, active_fraction, gap_junction_current
-from mer.alveoli.mechanics import outlet_conductance, pressure_mmHg, secretion_mL_per_s, tension_mmHg
+from mer.alveoli.mechanics import coherence, outlet_conductance, pressure_mmHg, secretion_mL_per_s, tension_mmHg
 from mer.alveoli.receptor import ec50_pM, occupancy, receptor_signal
-from mer.circulation.atosiban import atosiban_rhs, free_nM
+from mer.alveoli.compression import compression_mmHg
+from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
+from mer.circulation.exogenous import exogenous_input_mU_per_s
 from mer.circulation.plasma import basal_release_mU_per_s, plasma_rhs
 from mer.ducts.network import poiseuille_conductance, solve_tree
 from mer.ducts.tree import DuctTree
@@ -39,11 +41,12 @@ def myoepithelial_complement(params, structure):
 
 def release_mU_per_s(t, y, params, structure, mode):
     basal = basal_release_mU_per_s(params["circulation"])
+    scale = params["pituitary"]["release_scale"]  # central modulators (alcohol, opioids, ...)
     if mode == "pulses":
         n = params["neuro"]
-        return basal + pulse_release_mU_per_s(t, n["onsets_s"], n["amounts_mU"], n["widths_s"])
+        return basal + scale * pulse_release_mU_per_s(t, n["onsets_s"], n["amounts_mU"], n["widths_s"])
     burst = burst_release_mU_per_s(jnp.mean(y["neuron_rate"]), y["pituitary_store"], params["pituitary"])
-    return basal + burst
+    return basal + scale * burst
 
 
 def mammary_fluxes(t, y, params, structure, tree: DuctTree):
@@ -51,9 +54,9 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree):
     a = params["alveoli"]
     share = agent_shares(params, structure)
     tension = tension_mmHg(y["activation"], myoepithelial_complement(params, structure), a)
-    pressure = pressure_mmHg(y["fullness"], tension, a)
-    g_out = outlet_conductance(share, y["fullness"], tension, a)
+    pressure = pressure_mmHg(y["fullness"], tension, a, compression_mmHg(t, params["compression"]))
     d = params["ducts"]
+    g_out = outlet_conductance(share, y["fullness"], tension, a) * d["tone"] ** 4  # ductules share duct tone
     g_seg = poiseuille_conductance(structure["duct_radius_mm"] * d["tone"], structure["duct_length_mm"], d["milk_viscosity_mPa_s"])
     g_pore = poiseuille_conductance(d["pore_radius_mm"], d["pore_length_mm"], d["milk_viscosity_mPa_s"]) * d["pore_patent_fraction"]
     seg_of_agent = structure["agent_segment"]
@@ -96,11 +99,12 @@ def make_vector_field(tree: DuctTree, mode: str):
         release = release_mU_per_s(t, y, params, structure, mode)
         basal = basal_release_mU_per_s(params["circulation"])
         dy["pituitary_store"] = -(release - basal)
-        dy["plasma_ot"] = plasma_rhs(y["plasma_ot"], release, params["circulation"])
+        exogenous = exogenous_input_mU_per_s(t, params["exogenous"])
+        dy["plasma_ot"] = plasma_rhs(y["plasma_ot"], release + exogenous, params["circulation"])
         dy["atosiban"] = atosiban_rhs(y["atosiban"], params["atosiban"])
 
         antagonist = free_nM(y["atosiban"], params["atosiban"])
-        ec50 = ec50_pM(y["fullness"], structure["z_sensitivity"], antagonist, a)
+        ec50 = ec50_pM(y["fullness"], structure["z_sensitivity"], structure["z_lobule_sensitivity"], antagonist, a)
         theta = occupancy(params["circulation"]["mammary_delivery"] * y["plasma_ot"], ec50, a["hill"])
         signal = receptor_signal(theta, y["desensitised"])
         dy["desensitised"] = (theta - y["desensitised"]) / a["desensitisation_tau_s"]
@@ -134,6 +138,8 @@ def make_observer(tree: DuctTree, mode: str):
             "plasma_ot": y["plasma_ot"],
             "release_rate": release_mU_per_s(t, y, params, structure, mode),
             "active_fraction": active_fraction(y["activation"], m["share"]),
+            # share of the myoepithelium contracting in step: active alveoli x basket coherence (Cx43)
+            "alveolar_synchrony": coherence(params["alveoli"]) * active_fraction(y["activation"], m["share"]),
             "alveolar_pressure": jnp.sum(m["share"] * m["pressure"]),
             "vacuum": m["vacuum"],
         }
@@ -148,10 +154,8 @@ def initial_state(params, structure, n_neurons, n_bundles, mode):
     c = params["circulation"]
     z = structure["z_fullness"]
     fullness = jax.nn.sigmoid(jnp.log(a["initial_fullness"] / (1.0 - a["initial_fullness"])) + a["fullness_sd"] * z)
-    from mer.circulation.atosiban import initial_ng_per_mL
-
     atosiban = initial_ng_per_mL(params["atosiban"])
-    ec50 = ec50_pM(fullness, structure["z_sensitivity"], free_nM(atosiban, params["atosiban"]), a)
+    ec50 = ec50_pM(fullness, structure["z_sensitivity"], structure["z_lobule_sensitivity"], free_nM(atosiban, params["atosiban"]), a)
     theta0 = occupancy(c["mammary_delivery"] * c["basal_pM"], ec50, a["hill"])
     zero = jnp.zeros((), dtype=fullness.dtype)
     y = {

@@ -32,7 +32,7 @@ class Result:
 
 UNITS = {
     "time": "s", "flow": "g/s", "cumulative": "g", "plasma_ot": "pM", "release_rate": "mU/s",
-    "active_fraction": "1", "neuron_synchrony": "1", "alveolar_pressure": "mmHg", "vacuum": "mmHg",
+    "active_fraction": "1", "alveolar_synchrony": "1", "neuron_synchrony": "1", "alveolar_pressure": "mmHg", "vacuum": "mmHg",
 }
 
 
@@ -64,5 +64,7 @@ def simulate(cfg_or_overrides=None) -> Result:
     }
     balance["error_ml"] = balance["initial_ml"] + balance["secreted_ml"] - balance["remaining_ml"] - balance["removed_ml"]
     metrics = session_metrics(ts, series["flow"], series["cumulative"], balance["initial_ml"], density)
+    metrics["alveolar_synchrony"] = float(np.max(series["alveolar_synchrony"]))
+    metrics["neuron_synchrony"] = float(np.max(series["neuron_synchrony"]))
     stats = {"accepted_steps": int(accepted), "rejected_steps": int(rejected), "solve_wall_s": wall}
     return Result(cfg, setup, ts, series, ts_agents, agents, balance, metrics, stats)

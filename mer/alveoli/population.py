@@ -21,6 +21,7 @@ class AlveolarPopulation:
     lobule: np.ndarray  # (N,) int, lobule (terminal duct) that drains the agent
     z_capacity: np.ndarray  # (N,) standard-normal draw for storage capacity
     z_sensitivity: np.ndarray  # (N,) standard-normal draw for OT sensitivity (receptor density)
+    z_lobule_sensitivity: np.ndarray  # (N,) the agent's lobule's standard-normal sensitivity draw
     z_myoepithelium: np.ndarray  # (N,) standard-normal draw for myoepithelial complement
     z_fullness: np.ndarray  # (N,) standard-normal draw for initial fullness
     edge_i: np.ndarray  # (E,) int, gap-junction edges i <- j (both directions listed)
@@ -52,10 +53,12 @@ def build_population(n_agents: int, n_lobules: int, neighbours: int, seed: int) 
     i = np.concatenate(ii)
     j = np.concatenate(jj)
     draws = rng.standard_normal((4, n_agents))
+    lobule_draws = rng.standard_normal(n_lobules)
     return AlveolarPopulation(
         lobule=lobule,
         z_capacity=draws[0],
         z_sensitivity=draws[1],
+        z_lobule_sensitivity=lobule_draws[lobule],
         z_myoepithelium=draws[2],
         z_fullness=draws[3],
         edge_i=np.concatenate([i, j]),

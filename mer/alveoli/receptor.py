@@ -2,7 +2,9 @@
 
 theta = C^n / (C^n + EC50^n). Fuller alveoli are more sensitive: EC50 falls exponentially with
 fullness (Marasco 2022 deck: "fuller alveoli respond faster"; size of the effect unchecked).
-Receptor density varies between agents (log-normal scale). Atosiban shifts EC50 competitively,
+Receptor density varies between lobules and, less, between the agents of one lobule
+(log-normal scales); since gap junctions make a lobule respond as one, the lobule spread sets how
+graded the breast's response to the size of an OT pulse is. Atosiban shifts EC50 competitively,
 EC50 (1 + A_free / Ki) (Phaneuf 1994). The in-vivo effective EC50 is far below the in-vitro
 1-9 nM (prior 10-100 pM, PARAMETERS.md).
 
@@ -17,9 +19,9 @@ import jax
 import jax.numpy as jnp
 
 
-def ec50_pM(fullness, z_sensitivity, antagonist_nM, a):
+def ec50_pM(fullness, z_sensitivity, z_lobule, antagonist_nM, a):
     fullness_factor = jnp.exp(-a["fullness_sensitivity"] * (fullness - 0.5))
-    receptor_factor = jnp.exp(a["sensitivity_sd"] * z_sensitivity)
+    receptor_factor = jnp.exp(a["sensitivity_sd"] * z_sensitivity + a["lobule_sensitivity_sd"] * z_lobule)
     return a["ec50_pM"] * fullness_factor * receptor_factor * (1.0 + antagonist_nM / a["antagonist_ki_nM"])
 
 

@@ -106,7 +106,8 @@ def save_simulation(path, result) -> pathlib.Path:
             _dataset(bal, k, v, "mL")
         me = f.create_group("metrics")
         units = {"total_yield_g": "g", "n_mer": "1", "mer_onsets_s": "s", "time_to_first_mer_s": "s",
-                 "peak_flow_g_per_s": "g/s", "first_mer_share": "1", "removed_fraction": "1"}
+                 "peak_flow_g_per_s": "g/s", "first_mer_share": "1", "removed_fraction": "1",
+                 "alveolar_synchrony": "1", "neuron_synchrony": "1"}
         for k, v in result.metrics.items():
             _dataset(me, k, v, units[k])
         st = f.create_group("solver_stats")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 import pathlib
 import sys
 import time
@@ -42,6 +43,7 @@ def main(cfg: DictConfig) -> None:
     from mer.outputs.plot import plot_session
     from mer.simulate import simulate
 
+    logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # no "no TPU" notice
     start = time.perf_counter()
     out_dir = pathlib.Path(HydraConfig.get().runtime.output_dir)
     config = OmegaConf.to_container(cfg, resolve=True)
@@ -53,7 +55,8 @@ def main(cfg: DictConfig) -> None:
     archive = save_simulation(out_dir / "run.h5", result)
     if config["plot"]:
         ts = result.timeseries
-        title = f"intervention={config['intervention']['name']}, neuro={config['neuro']['mode']}"
+        names = "+".join(config.get("intervention") or {}) or "none"
+        title = f"intervention={names}, neuro={config['neuro']['mode']}"
         plot_session(result.time, ts["flow"], ts["cumulative"], ts["plasma_ot"], result.metrics["mer_onsets_s"],
                      out_dir / "flow.png", title)
     print(report(result, time.perf_counter() - start))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pathlib
 
 from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
 
 CONFIG_DIR = pathlib.Path(__file__).resolve().parents[2] / "configs"
@@ -16,7 +17,12 @@ def config_dir() -> pathlib.Path:
 
 
 def compose_config(overrides=(), config_name: str = "simulate") -> dict:
-    """The resolved configuration as a plain dict, e.g. `compose_config(["neuro=pulses"])`."""
+    """The resolved configuration as a plain dict, e.g. `compose_config(["neuro=pulses"])`.
+
+    Inside a running Hydra app (an experiment script) the app's global Hydra state is replaced;
+    its own configuration and HydraConfig stay valid."""
+    if GlobalHydra.instance().is_initialized():
+        GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(config_dir()), version_base=None):
         cfg = compose(config_name=config_name, overrides=list(overrides))
     return OmegaConf.to_container(cfg, resolve=True)

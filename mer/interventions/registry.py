@@ -1,36 +1,159 @@
-"""Intervention functions: (params, intervention config) -> params."""
+"""Intervention functions: (params, dose config) -> params, one per configs/intervention/ file.
+
+Each function states its mechanism and source; the config file beside it holds the doses, which
+Hydra users override (`intervention=alcohol intervention.alcohol.g_per_kg=1.5`). Interventions
+compose: `intervention=[stress,warmth]` applies both, in that order.
+"""
 
 from __future__ import annotations
 
 import copy
 
+import numpy as np
 
-def none(params, cfg):
-    """Baseline."""
-    return params
+NIFEDIPINE_G_PER_MOL = 346.3
+NIFEDIPINE_IC50_NM = 290.0  # geometric middle of 29 nM-2.9 uM (myometrium); unchecked for myoepithelium
+MGSO4_INVITRO_BLOCK = 0.35  # -30-40 % at 8 mM in vitro (Gynecol Endocrinol 2007)
+MGSO4_INVITRO_MM = 8.0
+# Cobo 1973: inhibition of the milk-ejection response by alcohol dose band (g/kg), at band midpoints
+COBO_G_PER_KG = np.array([0.0, 0.5, 0.75, 1.25, 1.75, 2.25])
+COBO_INHIBITION = np.array([0.0, 0.0, 0.18, 0.63, 0.80, 1.0])
+MORPHINE_ABOLISHING_MG = 5.0  # 5 mg IV abolishes the OT rise (Lindow et al. 1999)
 
 
-def cx43_ko(params, cfg):
+def cx43_ko(params, d, anatomy):
     """Cx43 loss: no gap-junction spread of activation and an incoherent basket contraction
-    (Plante & Laird 2008 Dev Biol; partial loss with `residual_cx43` between 0 and 1)."""
-    params["alveoli"]["cx43"] = params["alveoli"]["cx43"] * cfg["residual_cx43"]
-    return params
+    (Plante & Laird 2008). `residual_cx43` between 0 and 1 gives partial loss (diabetes, high-fat diet)."""
+    params["alveoli"]["cx43"] = params["alveoli"]["cx43"] * d["residual_cx43"]
 
 
-def atosiban(params, cfg):
-    """OT receptor antagonist given as an IV bolus then an infusion from the session start
-    (SmPC standard dosing); acts competitively through its free plasma level (Ki ~10 nM)."""
-    params["atosiban"]["bolus_mg"] = cfg["bolus_mg"]
-    params["atosiban"]["infusion_ug_per_min"] = cfg["infusion_ug_per_min"]
-    return params
+def atosiban(params, d, anatomy):
+    """Competitive OT receptor antagonist, IV bolus then infusion from the session start
+    (SmPC standard dosing; Ki ~10 nM, Phaneuf 1994)."""
+    params["atosiban"]["bolus_mg"] = d["bolus_mg"]
+    params["atosiban"]["infusion_ug_per_min"] = d["infusion_ug_per_min"]
 
 
-INTERVENTIONS = {"none": none, "cx43_ko": cx43_ko, "atosiban": atosiban}
+def nifedipine_block(plasma_ng_per_mL):
+    c_nM = plasma_ng_per_mL * 1.0e3 / NIFEDIPINE_G_PER_MOL
+    return c_nM / (c_nM + NIFEDIPINE_IC50_NM)
 
 
-def apply_intervention(params, cfg):
-    """Apply the intervention named by `cfg['name']` to a copy of `params`."""
-    name = cfg["name"]
-    if name not in INTERVENTIONS:
-        raise ValueError(f"intervention.name: unknown intervention {name!r}; expected one of {sorted(INTERVENTIONS)}")
-    return INTERVENTIONS[name](copy.deepcopy(params), cfg)
+def nifedipine(params, d, anatomy):
+    """L-type Ca2+ channel block of myoepithelial Ca2+ entry, C / (C + IC50) (Ferguson 1989 levels)."""
+    params["alveoli"]["ca_entry"] = params["alveoli"]["ca_entry"] * (1.0 - nifedipine_block(d["plasma_ng_per_mL"]))
+
+
+def mgso4_block(serum_mM):
+    return min(MGSO4_INVITRO_BLOCK, MGSO4_INVITRO_BLOCK * serum_mM / MGSO4_INVITRO_MM)
+
+
+def mgso4(params, d, anatomy):
+    """Mg2+ competes with Ca2+ entry; at most the in-vitro 35 % at 8 mM (none seen in vivo, sheep)."""
+    params["alveoli"]["ca_entry"] = params["alveoli"]["ca_entry"] * (1.0 - mgso4_block(d["serum_mM"]))
+
+
+def terbutaline(params, d, anatomy):
+    """beta2 agonist: no relaxation of the myoepithelium (isoproterenol, goat); residual `efficacy`."""
+    params["alveoli"]["contractility"] = params["alveoli"]["contractility"] * (1.0 - d["efficacy"])
+
+
+def stress(params, d, anatomy):
+    """Acute stress: central inhibition of the afferent drive (fewer pulses, Ueda 1994) and
+    sympathetic constriction of vessels (less OT delivered) and ducts."""
+    level = d["level"]
+    _block_drive(params, min(1.0, d["central_block_per_level"] * level))
+    c = params["circulation"]
+    c["mammary_delivery"] = c["mammary_delivery"] * max(0.0, 1.0 - d["delivery_loss_per_level"] * level)
+    params["ducts"]["tone"] = params["ducts"]["tone"] * max(0.0, 1.0 - d["duct_tone_loss_per_level"] * level)
+
+
+def alcohol_inhibition(g_per_kg):
+    """Inhibition of OT release by an alcohol dose, Cobo 1973 bands (linear between midpoints)."""
+    return float(np.interp(g_per_kg, COBO_G_PER_KG, COBO_INHIBITION))
+
+
+def _block_drive(params, fraction):
+    n = params["neuro"]
+    if "central_block" in n:  # network mode only: pulses are given explicitly
+        n["central_block"] = 1.0 - (1.0 - n["central_block"]) * (1.0 - fraction)
+
+
+def alcohol(params, d, anatomy):
+    """Central block by ethanol (Cobo 1973); the breast's response to injected OT is kept.
+
+    Inhibition I(dose) from Cobo's bands scales the OT released per burst by (1 - I) and blocks
+    a fraction `central_fraction` x I of the afferent drive (fewer bursts). With 0.3 the default
+    session loses 0, 0, 0, 43, 56 and 91 % of its yield at 0, 0.4, 0.75, 1.25, 1.75, 2.25 g/kg
+    (Cobo: 0, 0, 18, 63, 80, ~100 % of the ejection response)."""
+    inhibition = alcohol_inhibition(d["g_per_kg"])
+    params["pituitary"]["release_scale"] = params["pituitary"]["release_scale"] * (1.0 - inhibition)
+    _block_drive(params, d["central_fraction"] * inhibition)
+
+
+def morphine(params, d, anatomy):
+    """Opioid block of OT release; 5 mg IV abolishes the OT rise (Lindow 1999)."""
+    block = min(1.0, d["dose_mg"] / MORPHINE_ABOLISHING_MG)
+    params["pituitary"]["release_scale"] = params["pituitary"]["release_scale"] * (1.0 - block)
+
+
+def warmth(params, d, anatomy):
+    """Warm breast: ducts and ductules dilate, mammary blood flow rises (Kent et al. 2011)."""
+    params["ducts"]["tone"] = params["ducts"]["tone"] * (1.0 + d["duct_dilation"])
+    params["circulation"]["mammary_delivery"] = params["circulation"]["mammary_delivery"] * (1.0 + d["delivery_gain"])
+
+
+def compression(params, d, anatomy):
+    """Timed external pressure on the breast, added to alveolar pressure."""
+    params["compression"].update({k: d[k] for k in ("pressure_mmHg", "start_s", "duration_s", "period_s")})
+
+
+def intranasal_ot(params, d, anatomy):
+    """Intranasal OT absorbed into plasma (bioavailability ~0.5 %, ~100 s lag)."""
+    params["exogenous"]["intranasal_IU"] = d["dose_IU"]
+    params["exogenous"]["intranasal_time_s"] = d["time_s"]
+
+
+def labour_ot(params, d, anatomy):
+    """Synthetic OT in labour damps endogenous OT release afterwards."""
+    params["pituitary"]["release_scale"] = params["pituitary"]["release_scale"] * d["release_scale"]
+
+
+def obesity(params, d, anatomy):
+    """Fewer duct branches and fewer myoepithelial cells."""
+    anatomy["generations"] = max(1, anatomy["generations"] - int(d["generations_lost"]))
+    params["alveoli"]["contractility"] = params["alveoli"]["contractility"] * d["myoepithelium_scale"]
+
+
+def preeclampsia(params, d, anatomy):
+    """Weaker contractile response of the myoepithelium."""
+    params["alveoli"]["contractility"] = params["alveoli"]["contractility"] * d["contractility_scale"]
+
+
+def hypothyroid(params, d, anatomy):
+    """Less OT released per burst."""
+    params["pituitary"]["release_scale"] = params["pituitary"]["release_scale"] * d["release_scale"]
+
+
+def sci(params, d, anatomy):
+    """Spinal cord injury / nerve damage: afferent drive to the OT neurons lost."""
+    if "drive_gain" in params["neuro"]:
+        params["neuro"]["drive_gain"] = params["neuro"]["drive_gain"] * d["residual_drive"]
+
+
+INTERVENTIONS = {
+    f.__name__: f
+    for f in (cx43_ko, atosiban, nifedipine, mgso4, terbutaline, stress, alcohol, morphine, warmth, compression,
+              intranasal_ot, labour_ot, obesity, preeclampsia, hypothyroid, sci)
+}
+
+
+def apply_intervention(params, anatomy, interventions):
+    """Apply every intervention in `interventions` ({name: doses}) to copies of params and anatomy."""
+    params = copy.deepcopy(params)
+    anatomy = copy.deepcopy(anatomy)
+    for name, doses in (interventions or {}).items():
+        if name not in INTERVENTIONS:
+            raise ValueError(f"intervention.{name}: unknown intervention; expected one of {sorted(INTERVENTIONS)}")
+        INTERVENTIONS[name](params, doses, anatomy)
+    return params, anatomy
