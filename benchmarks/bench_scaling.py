@@ -31,8 +31,13 @@ def measure(n: int) -> dict:
     t0 = time.perf_counter()
     jax.block_until_ready(run(setup.params, setup.structure))
     second = time.perf_counter() - t0
-    return {"n": n, "first_s": first, "solve_s": second, "steps": int(steps),
-            "yield_g": float(series["cumulative"][-1])}
+    return {
+        "n": n,
+        "first_s": first,
+        "solve_s": second,
+        "steps": int(steps),
+        "yield_g": float(series["cumulative"][-1]),
+    }
 
 
 def main(sizes):

@@ -36,8 +36,15 @@ def run_sweep(cfg):
     rows = []
     for k in range(n):
         r = simulate([f"intervention={cfg['intervention']}", *point_overrides(cfg, k), *cfg["overrides"]])
-        rows.append({"x": cfg["x"][k], **{m: float(r.metrics[m]) for m in
-                     ("total_yield_g", "n_mer", "peak_flow_g_per_s", "alveolar_synchrony", "removed_fraction")}})
+        rows.append(
+            {
+                "x": cfg["x"][k],
+                **{
+                    m: float(r.metrics[m])
+                    for m in ("total_yield_g", "n_mer", "peak_flow_g_per_s", "alveolar_synchrony", "removed_fraction")
+                },
+            }
+        )
     return base, rows
 
 
@@ -46,8 +53,13 @@ def write(cfg, base, rows, out_dir):
         _root_attrs(f, "ablation", cfg)
         g = f.create_group("sweep")
         _dataset(g, "x", np.asarray([r["x"] for r in rows], float), cfg["x_unit"], label=cfg["x_label"])
-        units = {"total_yield_g": "g", "n_mer": "1", "peak_flow_g_per_s": "g/s", "alveolar_synchrony": "1",
-                 "removed_fraction": "1"}
+        units = {
+            "total_yield_g": "g",
+            "n_mer": "1",
+            "peak_flow_g_per_s": "g/s",
+            "alveolar_synchrony": "1",
+            "removed_fraction": "1",
+        }
         for k, u in units.items():
             _dataset(g, k, np.asarray([r[k] for r in rows], float), u)
         change = [100.0 * (r["total_yield_g"] / base.metrics["total_yield_g"] - 1) for r in rows]
@@ -99,7 +111,9 @@ def main(dcfg: DictConfig) -> None:
     print(f"{cfg['x_label']:>24} {'yield g':>8} {'change %':>9} {'n_mer':>6} {'synchrony':>9}")
     for r in rows:
         ch = 100.0 * (r["total_yield_g"] / base.metrics["total_yield_g"] - 1)
-        print(f"{r['x']:>24.3g} {r['total_yield_g']:>8.1f} {ch:>9.1f} {r['n_mer']:>6.0f} {r['alveolar_synchrony']:>9.2f}")
+        print(
+            f"{r['x']:>24.3g} {r['total_yield_g']:>8.1f} {ch:>9.1f} {r['n_mer']:>6.0f} {r['alveolar_synchrony']:>9.2f}"
+        )
     print(f"archive {path}")
 
 

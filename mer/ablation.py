@@ -11,8 +11,13 @@ from mer.archive import load
 from mer.archive.write import _dataset, _root_attrs, _write_atomically
 
 COLUMNS = {
-    "total_yield_g": "g", "n_mer": "1", "time_to_first_mer_s": "s", "peak_flow_g_per_s": "g/s",
-    "removed_fraction": "1", "alveolar_synchrony": "1", "neuron_synchrony": "1",
+    "total_yield_g": "g",
+    "n_mer": "1",
+    "time_to_first_mer_s": "s",
+    "peak_flow_g_per_s": "g/s",
+    "removed_fraction": "1",
+    "alveolar_synchrony": "1",
+    "neuron_synchrony": "1",
 }
 
 

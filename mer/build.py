@@ -50,8 +50,12 @@ def build(cfg: dict) -> Setup:
     params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
     params = _as_float_tree(params)
     tree = dichotomous_tree(
-        an["n_lobes"], an["generations"], an["main_duct_radius_mm"], an["main_duct_length_mm"],
-        an["radius_ratio"], an["length_ratio"],
+        an["n_lobes"],
+        an["generations"],
+        an["main_duct_radius_mm"],
+        an["main_duct_length_mm"],
+        an["radius_ratio"],
+        an["length_ratio"],
     )
     seed = int(cfg["seed"])
     pop = build_population(an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], seed)
@@ -74,4 +78,6 @@ def build(cfg: dict) -> Setup:
         structure["member_cell"] = jnp.asarray(cell)
         structure["member_bundle"] = jnp.asarray(bundle)
         structure["z_excitability"] = jnp.asarray(rng.standard_normal(n_neurons))
-    return Setup(params, structure, tree, pop, mode, n_neurons, n_bundles, float(cfg["duration_s"]), dict(cfg["solver"]))
+    return Setup(
+        params, structure, tree, pop, mode, n_neurons, n_bundles, float(cfg["duration_s"]), dict(cfg["solver"])
+    )

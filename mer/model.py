@@ -14,9 +14,9 @@ import jax
 import jax.numpy as jnp
 
 from mer.alveoli.activation import activation_rhs, active_fraction, gap_junction_current
+from mer.alveoli.compression import compression_mmHg
 from mer.alveoli.mechanics import coherence, outlet_conductance, pressure_mmHg, secretion_mL_per_s, tension_mmHg
 from mer.alveoli.receptor import ec50_pM, occupancy, receptor_signal
-from mer.alveoli.compression import compression_mmHg
 from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
 from mer.circulation.exogenous import exogenous_input_mU_per_s
 from mer.circulation.plasma import basal_release_mU_per_s, plasma_rhs
@@ -57,8 +57,13 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree):
     pressure = pressure_mmHg(y["fullness"], tension, a, compression_mmHg(t, params["compression"]))
     d = params["ducts"]
     g_out = outlet_conductance(share, y["fullness"], tension, a) * d["tone"] ** 4  # ductules share duct tone
-    g_seg = poiseuille_conductance(structure["duct_radius_mm"] * d["tone"], structure["duct_length_mm"], d["milk_viscosity_mPa_s"])
-    g_pore = poiseuille_conductance(d["pore_radius_mm"], d["pore_length_mm"], d["milk_viscosity_mPa_s"]) * d["pore_patent_fraction"]
+    g_seg = poiseuille_conductance(
+        structure["duct_radius_mm"] * d["tone"], structure["duct_length_mm"], d["milk_viscosity_mPa_s"]
+    )
+    g_pore = (
+        poiseuille_conductance(d["pore_radius_mm"], d["pore_length_mm"], d["milk_viscosity_mPa_s"])
+        * d["pore_patent_fraction"]
+    )
     seg_of_agent = structure["agent_segment"]
     n_seg = tree.n_segments
     src_a = jax.ops.segment_sum(g_out * pressure, seg_of_agent, num_segments=n_seg)
@@ -93,8 +98,14 @@ def make_vector_field(tree: DuctTree, mode: str):
             dy["afferent_drive"] = (n["drive_gain"] * afferent_input(t, s) - y["afferent_drive"]) / n["drive_tau_s"]
             members = (structure["member_cell"], structure["member_bundle"])
             dy["neuron_rate"], dy["bundle_ot"], dy["neuron_fatigue"] = network_rhs(
-                y["afferent_drive"], y["neuron_rate"], y["bundle_ot"], y["neuron_fatigue"],
-                structure["z_excitability"], members, n, n["central_block"],
+                y["afferent_drive"],
+                y["neuron_rate"],
+                y["bundle_ot"],
+                y["neuron_fatigue"],
+                structure["z_excitability"],
+                members,
+                n,
+                n["central_block"],
             )
         release = release_mU_per_s(t, y, params, structure, mode)
         basal = basal_release_mU_per_s(params["circulation"])
@@ -109,7 +120,9 @@ def make_vector_field(tree: DuctTree, mode: str):
         signal = receptor_signal(theta, y["desensitised"])
         dy["desensitised"] = (theta - y["desensitised"]) / a["desensitisation_tau_s"]
         coupling = gap_junction_current(y["activation"], structure["edge_i"], structure["edge_j"])
-        dy["activation"], dy["recovery"] = activation_rhs(y["activation"], y["recovery"], signal, y["fullness"], coupling, a)
+        dy["activation"], dy["recovery"] = activation_rhs(
+            y["activation"], y["recovery"], signal, y["fullness"], coupling, a
+        )
 
         m = mammary_fluxes(t, y, params, structure, tree)
         capacity = a["capacity_mL"] * m["share"]
@@ -155,7 +168,13 @@ def initial_state(params, structure, n_neurons, n_bundles, mode):
     z = structure["z_fullness"]
     fullness = jax.nn.sigmoid(jnp.log(a["initial_fullness"] / (1.0 - a["initial_fullness"])) + a["fullness_sd"] * z)
     atosiban = initial_ng_per_mL(params["atosiban"])
-    ec50 = ec50_pM(fullness, structure["z_sensitivity"], structure["z_lobule_sensitivity"], free_nM(atosiban, params["atosiban"]), a)
+    ec50 = ec50_pM(
+        fullness,
+        structure["z_sensitivity"],
+        structure["z_lobule_sensitivity"],
+        free_nM(atosiban, params["atosiban"]),
+        a,
+    )
     theta0 = occupancy(c["mammary_delivery"] * c["basal_pM"], ec50, a["hill"])
     zero = jnp.zeros((), dtype=fullness.dtype)
     y = {

@@ -42,8 +42,12 @@ SPECS: dict[str, Spec] = {
     "params.circulation.mammary_delivery": pos("1", "mammary blood flow delivery factor (unchecked; 1 = normal)"),
     # pituitary
     "params.pituitary.store_mU": pos("mU", "3000-9000 mU (Marasco 2022 deck; unchecked)"),
-    "params.pituitary.release_gain_mU_per_s": Spec("mU/s", "gives 35-80 mU per burst (plasma peaks, PARAMETERS.md)", float, 0.0),
-    "params.pituitary.release_scale": Spec("1", "central modulation of release, 1 none (alcohol: Cobo 1973; morphine: Lindow 1999)", float, 0.0),
+    "params.pituitary.release_gain_mU_per_s": Spec(
+        "mU/s", "gives 35-80 mU per burst (plasma peaks, PARAMETERS.md)", float, 0.0
+    ),
+    "params.pituitary.release_scale": Spec(
+        "1", "central modulation of release, 1 none (alcohol: Cobo 1973; morphine: Lindow 1999)", float, 0.0
+    ),
     # exogenous OT
     "params.exogenous.iv_bolus_mU": Spec("mU", "IV threshold dose for ejection 2 mU (1961 human study)", float, 0.0),
     "params.exogenous.iv_bolus_time_s": Spec("s", "time of the bolus"),
@@ -53,56 +57,89 @@ SPECS: dict[str, Spec] = {
     "params.exogenous.im_mU": Spec("mU", "intramuscular dose", float, 0.0),
     "params.exogenous.im_time_s": Spec("s", "time of the IM injection"),
     "params.exogenous.im_absorption_tau_s": pos("s", "IM absorption time constant (unchecked)"),
-    "params.exogenous.intranasal_IU": Spec("IU", "nasal 65-100 ug (~40-60 IU) -> 36-85 pg/mL (Landgraf, probable)", float, 0.0),
+    "params.exogenous.intranasal_IU": Spec(
+        "IU", "nasal 65-100 ug (~40-60 IU) -> 36-85 pg/mL (Landgraf, probable)", float, 0.0
+    ),
     "params.exogenous.intranasal_time_s": Spec("s", "time of the nasal dose"),
     "params.exogenous.intranasal_lag_s": Spec("s", "nasal response ~100 s after dosing (1961 human study)", float, 0.0),
     "params.exogenous.intranasal_absorption_tau_s": pos("s", "nasal absorption time constant (unchecked)"),
     "params.exogenous.intranasal_bioavailability": frac("nasal needs ~200x the IV dose (1961 human study); 0.005"),
     # external compression
-    "params.compression.pressure_mmHg": Spec("mmHg", "external breast compression (direction only; unchecked size)", float, 0.0),
+    "params.compression.pressure_mmHg": Spec(
+        "mmHg", "external breast compression (direction only; unchecked size)", float, 0.0
+    ),
     "params.compression.start_s": Spec("s", "first compression"),
     "params.compression.duration_s": Spec("s", "length of one compression", float, 0.0),
     "params.compression.period_s": pos("s", "time between compression starts"),
     # alveoli
     "params.alveoli.capacity_mL": pos("mL", "storage capacity 74-606 mL, mean ~210 (Cox et al. 1999)"),
     "params.alveoli.capacity_sd": Spec("1", "spread of alveolar capacity (unchecked)", float, 0.0),
-    "params.alveoli.initial_fullness": Spec("1", "66 % of available milk removed in 15 min (Kent 2008) implies a full breast; unchecked", float, 0.0, 1.0, True),
+    "params.alveoli.initial_fullness": Spec(
+        "1",
+        "66 % of available milk removed in 15 min (Kent 2008) implies a full breast; unchecked",
+        float,
+        0.0,
+        1.0,
+        True,
+    ),
     "params.alveoli.fullness_sd": Spec("1", "spread of initial fullness, logit scale (unchecked)", float, 0.0),
     "params.alveoli.ec50_pM": pos("pM", "in-vivo effective EC50, prior 10-100 pM (PARAMETERS.md; unchecked)"),
     "params.alveoli.hill": pos("1", "Hill coefficient ~1-1.5 (estimate; OT Kd Hill ~1, Tahara 2000)"),
-    "params.alveoli.fullness_sensitivity": Spec("1", "fuller alveoli respond faster (Marasco 2022 deck; size unchecked)", float, 0.0),
+    "params.alveoli.fullness_sensitivity": Spec(
+        "1", "fuller alveoli respond faster (Marasco 2022 deck; size unchecked)", float, 0.0
+    ),
     "params.alveoli.sensitivity_sd": Spec("1", "spread of receptor density within a lobule (unchecked)", float, 0.0),
-    "params.alveoli.lobule_sensitivity_sd": Spec("1", "spread of receptor density between lobules (unchecked)", float, 0.0),
+    "params.alveoli.lobule_sensitivity_sd": Spec(
+        "1", "spread of receptor density between lobules (unchecked)", float, 0.0
+    ),
     "params.alveoli.antagonist_ki_nM": pos("nM", "atosiban Ki ~10 nM (Phaneuf 1994)"),
     "params.alveoli.desensitisation_tau_s": pos("s", "OT receptor desensitisation (tachyphylaxis; unchecked)"),
     "params.alveoli.signal_rate_per_s": Spec("1/s", MODEL, float, 0.0),
     "params.alveoli.stretch_rate_per_s": Spec("1/s", "stretch-activated (Piezo1-like) influx; " + MODEL, float, 0.0),
-    "params.alveoli.cicr_rate_per_s": Spec("1/s", "regenerative store release (Davis et al. 2015 PNAS); " + MODEL, float, 0.0),
+    "params.alveoli.cicr_rate_per_s": Spec(
+        "1/s", "regenerative store release (Davis et al. 2015 PNAS); " + MODEL, float, 0.0
+    ),
     "params.alveoli.cicr_half_activation": pos("1", MODEL),
     "params.alveoli.cicr_hill": pos("1", MODEL),
     "params.alveoli.activation_tau_s": pos("s", "Ca2+ removal; " + MODEL),
     "params.alveoli.recovery_tau_s": pos("s", "store refilling; " + MODEL),
     "params.alveoli.inactivation_rate_per_s": Spec("1/s", "store depletion; " + MODEL, float, 0.0),
-    "params.alveoli.gap_junction_rate_per_s": Spec("1/s", "Cx43 coupling per edge (myometrium 32 nS/pair, Miyoshi 1996); " + MODEL, float, 0.0),
+    "params.alveoli.gap_junction_rate_per_s": Spec(
+        "1/s", "Cx43 coupling per edge (myometrium 32 nS/pair, Miyoshi 1996); " + MODEL, float, 0.0
+    ),
     "params.alveoli.cx43": frac("Cx43 function, 1 normal, 0 knockout (Plante & Laird 2008)"),
     "params.alveoli.ca_entry": Spec("1", "Ca2+ entry scale, 1 normal (calcium blockers lower it)", float, 0.0),
-    "params.alveoli.coherence_without_cx43": frac("basket coherence without Cx43; OT fails to deliver milk (Plante & Laird 2008); unchecked"),
+    "params.alveoli.coherence_without_cx43": frac(
+        "basket coherence without Cx43; OT fails to deliver milk (Plante & Laird 2008); unchecked"
+    ),
     "params.alveoli.contractility": Spec("1", "contractile response, 1 normal", float, 0.0),
-    "params.alveoli.max_tension_mmHg": pos("mmHg", "intramammary pressure 20-49 mmHg at ejection (sow, J Physiol 1982;333:577)"),
+    "params.alveoli.max_tension_mmHg": pos(
+        "mmHg", "intramammary pressure 20-49 mmHg at ejection (sow, J Physiol 1982;333:577)"
+    ),
     "params.alveoli.tension_hill": pos("1", MODEL),
     "params.alveoli.tension_half_activation": pos("1", MODEL),
     "params.alveoli.myoepithelium_sd": Spec("1", "spread of myoepithelial complement (unchecked)", float, 0.0),
-    "params.alveoli.elastic_mmHg": Spec("mmHg", "resting intramammary pressure of a few mmHg (touch alone 1-13 cmH2O, rat); unchecked", float, 0.0),
-    "params.alveoli.resting_opening": frac("ducts dilate at ejection (Ramsay 2004); flow near zero before it", low_open=True),
+    "params.alveoli.elastic_mmHg": Spec(
+        "mmHg", "resting intramammary pressure of a few mmHg (touch alone 1-13 cmH2O, rat); unchecked", float, 0.0
+    ),
+    "params.alveoli.resting_opening": frac(
+        "ducts dilate at ejection (Ramsay 2004); flow near zero before it", low_open=True
+    ),
     "params.alveoli.empty_half_fullness": pos("1", MODEL),
-    "params.alveoli.outlet_conductance_mL_per_s_per_mmHg": pos("mL/s/mmHg", "peak flow 0.5 +/- 0.2 g/s (Ramsay 2006; Idei 2024); " + MODEL),
-    "params.alveoli.secretion_max_mL_per_h": Spec("mL/h", "454 +/- 201 g/24 h per breast (Cox et al. 1999); unchecked", float, 0.0),
+    "params.alveoli.outlet_conductance_mL_per_s_per_mmHg": pos(
+        "mL/s/mmHg", "peak flow 0.5 +/- 0.2 g/s (Ramsay 2006; Idei 2024); " + MODEL
+    ),
+    "params.alveoli.secretion_max_mL_per_h": Spec(
+        "mL/h", "454 +/- 201 g/24 h per breast (Cox et al. 1999); unchecked", float, 0.0
+    ),
     # ducts and milk
     "params.ducts.milk_viscosity_mPa_s": pos("mPa s", "~1.5-3 mPa s at 37 C (Alatalo & Hassanipour 2020; unchecked)"),
     "params.ducts.tone": pos("1", "duct radius scale, 1 normal"),
     "params.ducts.pore_radius_mm": pos("mm", "pores 0.4-0.7 mm diameter (Marasco 2022 deck; unchecked)"),
     "params.ducts.pore_length_mm": pos("mm", "nipple pore canal (unchecked)"),
-    "params.ducts.pore_patent_fraction": frac("3.9 +/- 1.5 orifices with flow (BMC Pregnancy Childbirth 2014)", low_open=True),
+    "params.ducts.pore_patent_fraction": frac(
+        "3.9 +/- 1.5 orifices with flow (BMC Pregnancy Childbirth 2014)", low_open=True
+    ),
     "params.milk.density_g_per_mL": pos("g/mL", "milk density ~1.03 g/mL"),
     # atosiban
     "params.atosiban.bolus_mg": Spec("mg", "6.75 mg bolus (SmPC)", float, 0.0),
@@ -125,7 +162,9 @@ SPECS: dict[str, Spec] = {
     "stimulus.stimulation_cycles_per_min": pos("1/min", "~120 cycles/min (Ramsay 2005 J Hum Lact)"),
     "stimulus.expression_cycles_per_min": pos("1/min", "54-78 cycles/min (Ramsay 2005 J Hum Lact)"),
     "stimulus.stimulation_vacuum_mmHg": Spec("mmHg", "stimulation phase vacuum (unchecked)", float, -400.0, 0.0),
-    "stimulus.expression_vacuum_mmHg": Spec("mmHg", "maximum comfortable -191 +/- 9 mmHg (Kent 2008)", float, -400.0, 0.0),
+    "stimulus.expression_vacuum_mmHg": Spec(
+        "mmHg", "maximum comfortable -191 +/- 9 mmHg (Kent 2008)", float, -400.0, 0.0
+    ),
     "stimulus.duty_fraction": frac("mean/peak vacuum over a cycle (unchecked)"),
     "stimulus.reference_vacuum_mmHg": pos("mmHg", "normalisation of afferent stretch"),
     "stimulus.reference_cycles_per_min": pos("1/min", "normalisation of afferent rate"),
@@ -162,7 +201,9 @@ SPECS: dict[str, Spec] = {
     "intervention.atosiban.infusion_ug_per_min": Spec("ug/min", "300 ug/min (SmPC)", float, 0.0),
     "intervention.nifedipine.plasma_ng_per_mL": Spec("ng/mL", "plasma peaks 23-198 ng/mL (Ferguson 1989)", float, 0.0),
     "intervention.mgso4.serum_mM": Spec("mM", "therapeutic 2-3.5 mmol/L; in vitro effect at 8 mM", float, 0.0),
-    "intervention.terbutaline.efficacy": frac("no change in intramammary pressure with isoproterenol (goat); unchecked"),
+    "intervention.terbutaline.efficacy": frac(
+        "no change in intramammary pressure with isoproterenol (goat); unchecked"
+    ),
     "intervention.stress.level": Spec("1", "1 = mental arithmetic (Ueda 1994)", float, 0.0),
     "intervention.stress.central_block_per_level": frac("fewer pulses: 2.25 -> 1.28 per 20 min (Ueda 1994); " + MODEL),
     "intervention.stress.delivery_loss_per_level": frac("sympathetic vasoconstriction (direction only; unchecked)"),

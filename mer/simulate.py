@@ -31,8 +31,16 @@ class Result:
 
 
 UNITS = {
-    "time": "s", "flow": "g/s", "cumulative": "g", "plasma_ot": "pM", "release_rate": "mU/s",
-    "active_fraction": "1", "alveolar_synchrony": "1", "neuron_synchrony": "1", "alveolar_pressure": "mmHg", "vacuum": "mmHg",
+    "time": "s",
+    "flow": "g/s",
+    "cumulative": "g",
+    "plasma_ot": "pM",
+    "release_rate": "mU/s",
+    "active_fraction": "1",
+    "alveolar_synchrony": "1",
+    "neuron_synchrony": "1",
+    "alveolar_pressure": "mmHg",
+    "vacuum": "mmHg",
 }
 
 
@@ -62,7 +70,9 @@ def simulate(cfg_or_overrides=None) -> Result:
         "remaining_ml": float(series["remaining_ml"][-1]),
         "removed_ml": float(series["removed_ml"][-1]),
     }
-    balance["error_ml"] = balance["initial_ml"] + balance["secreted_ml"] - balance["remaining_ml"] - balance["removed_ml"]
+    balance["error_ml"] = (
+        balance["initial_ml"] + balance["secreted_ml"] - balance["remaining_ml"] - balance["removed_ml"]
+    )
     metrics = session_metrics(ts, series["flow"], series["cumulative"], balance["initial_ml"], density)
     metrics["alveolar_synchrony"] = float(np.max(series["alveolar_synchrony"]))
     metrics["neuron_synchrony"] = float(np.max(series["neuron_synchrony"]))

@@ -6,7 +6,6 @@ import functools
 
 import diffrax
 import equinox as eqx
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -53,7 +52,15 @@ def solver_for(setup: Setup):
     """(run(params, structure) -> (series, agents, accepted, rejected), ts, ts_agents)."""
     s = setup.solver
     return _solver_fn(
-        setup.tree, setup.mode, setup.n_neurons, setup.n_bundles, setup.duration_s,
-        float(s["save_dt_s"]), float(s["agent_save_dt_s"]), float(s["rtol"]), float(s["atol"]),
-        float(s["dt0_s"]), int(s["max_steps"]),
+        setup.tree,
+        setup.mode,
+        setup.n_neurons,
+        setup.n_bundles,
+        setup.duration_s,
+        float(s["save_dt_s"]),
+        float(s["agent_save_dt_s"]),
+        float(s["rtol"]),
+        float(s["atol"]),
+        float(s["dt0_s"]),
+        int(s["max_steps"]),
     )

@@ -13,16 +13,32 @@ SMALL = '["anatomy.n_alveoli=100","anatomy.generations=2"]'
 
 def test_mer_ablate_writes_summary_files(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "mer.cli.ablate", "interventions=[cx43_ko,warmth]", f"overrides={SMALL}",
-         f"hydra.run.dir={tmp_path}"],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mer.cli.ablate",
+            "interventions=[cx43_ko,warmth]",
+            f"overrides={SMALL}",
+            f"hydra.run.dir={tmp_path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     with open(tmp_path / "summary.csv") as f:
         rows = list(csv.DictReader(f))
     assert [r["intervention"] for r in rows] == ["none", "cx43_ko", "warmth"]
-    for col in ("doses", "total_yield_g", "n_mer", "time_to_first_mer_s", "peak_flow_g_per_s", "removed_fraction",
-                "alveolar_synchrony", "total_yield_g_change_pct"):
+    for col in (
+        "doses",
+        "total_yield_g",
+        "n_mer",
+        "time_to_first_mer_s",
+        "peak_flow_g_per_s",
+        "removed_fraction",
+        "alveolar_synchrony",
+        "total_yield_g_change_pct",
+    ):
         assert col in rows[0]
     assert float(rows[0]["total_yield_g_change_pct"]) == 0.0
     assert float(rows[1]["total_yield_g_change_pct"]) < -50.0
@@ -36,7 +52,9 @@ def test_mer_ablate_writes_summary_files(tmp_path):
 def test_mer_ablate_rejects_unknown_intervention(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "mer.cli.ablate", "interventions=[cx43_ko,caffeine]", f"hydra.run.dir={tmp_path}"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 2
     assert "caffeine" in proc.stderr
@@ -44,9 +62,18 @@ def test_mer_ablate_rejects_unknown_intervention(tmp_path):
 
 def test_cx43_sweep_writes_archive_and_figure(tmp_path):
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "experiments" / "sweep.py"), "--config-name=cx43", "x=[0.0,1.0]",
-         "fields={intervention.cx43_ko.residual_cx43:[0.0,1.0]}", f"overrides={SMALL}", f"hydra.run.dir={tmp_path}"],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(ROOT / "experiments" / "sweep.py"),
+            "--config-name=cx43",
+            "x=[0.0,1.0]",
+            "fields={intervention.cx43_ko.residual_cx43:[0.0,1.0]}",
+            f"overrides={SMALL}",
+            f"hydra.run.dir={tmp_path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     arch = load(tmp_path / "sweep.h5")

@@ -8,14 +8,27 @@ from mer.archive import load, save_simulation
 from mer.archive.read import ArchiveError
 
 REQUIRED = {
-    "timeseries/time": "s", "timeseries/flow": "g/s", "timeseries/cumulative": "g",
-    "timeseries/plasma_ot": "pM", "timeseries/release_rate": "mU/s",
-    "alveoli/time": "s", "alveoli/volume": "mL",
-    "tree/parent": "1", "tree/length": "mm", "tree/radius0": "mm",
-    "balance/initial_ml": "mL", "balance/secreted_ml": "mL", "balance/remaining_ml": "mL", "balance/removed_ml": "mL",
-    "metrics/total_yield_g": "g", "metrics/n_mer": "1", "metrics/mer_onsets_s": "s",
-    "metrics/time_to_first_mer_s": "s", "metrics/peak_flow_g_per_s": "g/s",
-    "metrics/first_mer_share": "1", "metrics/removed_fraction": "1",
+    "timeseries/time": "s",
+    "timeseries/flow": "g/s",
+    "timeseries/cumulative": "g",
+    "timeseries/plasma_ot": "pM",
+    "timeseries/release_rate": "mU/s",
+    "alveoli/time": "s",
+    "alveoli/volume": "mL",
+    "tree/parent": "1",
+    "tree/length": "mm",
+    "tree/radius0": "mm",
+    "balance/initial_ml": "mL",
+    "balance/secreted_ml": "mL",
+    "balance/remaining_ml": "mL",
+    "balance/removed_ml": "mL",
+    "metrics/total_yield_g": "g",
+    "metrics/n_mer": "1",
+    "metrics/mer_onsets_s": "s",
+    "metrics/time_to_first_mer_s": "s",
+    "metrics/peak_flow_g_per_s": "g/s",
+    "metrics/first_mer_share": "1",
+    "metrics/removed_fraction": "1",
 }
 ROOT = ["schema", "schema_version", "kind", "mer_version", "jax_version", "git_commit", "seed", "created"]
 
@@ -34,7 +47,7 @@ def test_round_trip(small_result, tmp_path):
     assert arch["params/alveoli.ec50_pM"] == small_result.config["params"]["alveoli"]["ec50_pM"]
     with h5py.File(path) as f:
         assert "Cox" in f["params/alveoli.capacity_mL"].attrs["source"]
-        for name, ds in f.items():
+        for ds in f.values():
             if isinstance(ds, h5py.Group):
                 for sub in ds.values():
                     assert "unit" in sub.attrs, sub.name

@@ -8,9 +8,18 @@ from mer.archive import load
 
 def test_mer_simulate_writes_archive_and_plot(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "mer.cli.simulate", "anatomy.n_alveoli=100", "anatomy.generations=2",
-         "neuro=pulses", f"hydra.run.dir={tmp_path}"],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mer.cli.simulate",
+            "anatomy.n_alveoli=100",
+            "anatomy.generations=2",
+            "neuro=pulses",
+            f"hydra.run.dir={tmp_path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
     assert "total yield" in proc.stdout

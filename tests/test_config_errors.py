@@ -57,7 +57,9 @@ def test_simulate_validates_before_running():
 def test_cli_reports_bad_override_and_exits_nonzero(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "mer.cli.simulate", "anatomy.n_alveoli=-3", f"hydra.run.dir={tmp_path}"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode != 0
     assert "anatomy.n_alveoli" in proc.stderr

@@ -31,7 +31,9 @@ def test_random_tree_matches_sparse_laplacian():
     src_b[tree.terminal] = rng.uniform(0.01, 0.1, tree.n_lobules)
     src_a = src_b * rng.uniform(5.0, 40.0, s)
     p_out = -95.0
-    p_dist, p_prox, q = solve_tree(tree, jnp.asarray(g), jnp.asarray(g_pore), jnp.asarray(src_a), jnp.asarray(src_b), p_out)
+    p_dist, p_prox, q = solve_tree(
+        tree, jnp.asarray(g), jnp.asarray(g_pore), jnp.asarray(src_a), jnp.asarray(src_b), p_out
+    )
 
     # nodes: distal node of each segment (0..s-1) plus one pore-side node per main duct
     roots = np.flatnonzero(tree.parent == -1)

@@ -4,8 +4,8 @@ import copy
 
 import jax
 import pytest
-
 from conftest import SMALL
+
 from mer.build import build
 from mer.config.compose import compose_config
 from mer.solve import solver_for
@@ -25,7 +25,7 @@ def yield_and_grad():
             params[group] = dict(params[group], **{name: v})
         return run(params, setup.structure)[0]["cumulative"][-1]
 
-    x0 = {key: setup.params[key.split('.')[0]][key.split('.')[1]] for key in PARAMS}
+    x0 = {key: setup.params[key.split(".")[0]][key.split(".")[1]] for key in PARAMS}
     grads = jax.grad(total_yield)(x0)  # one reverse pass for all four parameters
     return total_yield, x0, grads
 

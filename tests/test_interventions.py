@@ -58,8 +58,12 @@ def test_alcohol_follows_cobo(run):
 def test_alcohol_spares_the_response_to_injected_ot(run):
     """Cobo 1973: the breast still responds to OT given by injection after a blocking dose."""
     blocked = run("intervention=alcohol", "intervention.alcohol.g_per_kg=2.5")
-    injected = run("intervention=alcohol", "intervention.alcohol.g_per_kg=2.5",
-                   "params.exogenous.iv_bolus_mU=100.0", "params.exogenous.iv_bolus_time_s=300.0")
+    injected = run(
+        "intervention=alcohol",
+        "intervention.alcohol.g_per_kg=2.5",
+        "params.exogenous.iv_bolus_mU=100.0",
+        "params.exogenous.iv_bolus_time_s=300.0",
+    )
     assert blocked.metrics["n_mer"] == 0
     assert injected.metrics["n_mer"] >= 1
     onset = injected.metrics["mer_onsets_s"][0]

@@ -21,8 +21,14 @@ def test_flow_curve_matches_scipy_solve_ivp(small_result):
 
     t = small_result.time
     ref = solve_ivp(
-        lambda s, y: np.asarray(f(s, y)), (t[0], t[-1]), np.asarray(flat0), method="BDF",
-        t_eval=t, rtol=1e-9, atol=1e-11, jac=lambda s, y: np.asarray(jac(s, y)),
+        lambda s, y: np.asarray(f(s, y)),
+        (t[0], t[-1]),
+        np.asarray(flat0),
+        method="BDF",
+        t_eval=t,
+        rtol=1e-9,
+        atol=1e-11,
+        jac=lambda s, y: np.asarray(jac(s, y)),
     )
     assert ref.success, ref.message
     ref_flow = np.array([float(flow_of(s, y)) for s, y in zip(ref.t, ref.y.T)])

@@ -1,7 +1,5 @@
 """The default session looks like a measured one (PARAMETERS.md, "Observed sessions")."""
 
-import numpy as np
-
 
 def test_default_session_matches_observed_sessions(default_result):
     m = default_result.metrics

@@ -27,7 +27,11 @@ def activation_rhs(activation, recovery, signal, fullness, coupling, a):
     an = activation ** a["cicr_hill"]
     regenerative = a["cicr_rate_per_s"] * recovery * an / (an + a["cicr_half_activation"] ** a["cicr_hill"])
     influx = a["ca_entry"] * (a["signal_rate_per_s"] * signal + a["stretch_rate_per_s"] * fullness**4) + regenerative
-    d_act = influx * (1.0 - activation) - activation / a["activation_tau_s"] + a["gap_junction_rate_per_s"] * a["cx43"] * coupling
+    d_act = (
+        influx * (1.0 - activation)
+        - activation / a["activation_tau_s"]
+        + a["gap_junction_rate_per_s"] * a["cx43"] * coupling
+    )
     d_rec = (1.0 - recovery) / a["recovery_tau_s"] - a["inactivation_rate_per_s"] * activation * recovery
     return d_act, d_rec
 

@@ -15,5 +15,9 @@ EDGE_S = 1.0
 def compression_mmHg(t, c):
     since = t - c["start_s"]
     phase = jnp.mod(jnp.maximum(since, 0.0), c["period_s"])
-    on = jax.nn.sigmoid(since / EDGE_S) * jax.nn.sigmoid(phase / EDGE_S) * jax.nn.sigmoid((c["duration_s"] - phase) / EDGE_S)
+    on = (
+        jax.nn.sigmoid(since / EDGE_S)
+        * jax.nn.sigmoid(phase / EDGE_S)
+        * jax.nn.sigmoid((c["duration_s"] - phase) / EDGE_S)
+    )
     return c["pressure_mmHg"] * on

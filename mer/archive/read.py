@@ -49,6 +49,8 @@ def load(path) -> Archive:
             groups[gname] = {}
             for name, ds in group.items():
                 value = ds[()]
-                groups[gname][name] = np.asarray(value) if np.ndim(value) else value.item() if hasattr(value, "item") else value
+                groups[gname][name] = (
+                    np.asarray(value) if np.ndim(value) else value.item() if hasattr(value, "item") else value
+                )
                 units[f"{gname}/{name}"] = ds.attrs.get("unit")
     return Archive(attrs, config, groups, units)

@@ -61,7 +61,7 @@ def _root_attrs(f, kind, config):
     f.attrs["jax_version"] = jax.__version__
     f.attrs["git_commit"] = git_commit()
     f.attrs["seed"] = int(config.get("seed", 0))
-    f.attrs["created"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
+    f.attrs["created"] = datetime.datetime.now(datetime.UTC).isoformat()
     f.create_dataset("config", data=yaml.safe_dump(config, sort_keys=False))
     f["config"].attrs["unit"] = "yaml"
 
@@ -105,9 +105,17 @@ def save_simulation(path, result) -> pathlib.Path:
         for k, v in result.balance.items():
             _dataset(bal, k, v, "mL")
         me = f.create_group("metrics")
-        units = {"total_yield_g": "g", "n_mer": "1", "mer_onsets_s": "s", "time_to_first_mer_s": "s",
-                 "peak_flow_g_per_s": "g/s", "first_mer_share": "1", "removed_fraction": "1",
-                 "alveolar_synchrony": "1", "neuron_synchrony": "1"}
+        units = {
+            "total_yield_g": "g",
+            "n_mer": "1",
+            "mer_onsets_s": "s",
+            "time_to_first_mer_s": "s",
+            "peak_flow_g_per_s": "g/s",
+            "first_mer_share": "1",
+            "removed_fraction": "1",
+            "alveolar_synchrony": "1",
+            "neuron_synchrony": "1",
+        }
         for k, v in result.metrics.items():
             _dataset(me, k, v, units[k])
         st = f.create_group("solver_stats")

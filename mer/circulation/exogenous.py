@@ -31,7 +31,11 @@ def exogenous_input_mU_per_s(t, x):
     infusion = x["infusion_mU_per_min"] / 60.0 * window
     im = _absorption(t, x["im_mU"], x["im_time_s"], 0.0, x["im_absorption_tau_s"], 1.0)
     nasal = _absorption(
-        t, x["intranasal_IU"] * 1000.0, x["intranasal_time_s"], x["intranasal_lag_s"],
-        x["intranasal_absorption_tau_s"], x["intranasal_bioavailability"],
+        t,
+        x["intranasal_IU"] * 1000.0,
+        x["intranasal_time_s"],
+        x["intranasal_lag_s"],
+        x["intranasal_absorption_tau_s"],
+        x["intranasal_bioavailability"],
     )
     return bolus + infusion + im + nasal

@@ -1,8 +1,8 @@
 """`mer-ablate`: baseline + interventions as a Hydra multirun, then summary.csv/.h5/.png.
 
-    mer-ablate                                         # all interventions, joblib, 2 jobs
-    mer-ablate 'interventions=[cx43_ko,atosiban]' 'overrides=[anatomy.n_alveoli=500]'
-    mer-ablate launcher=slurm                          # on a SLURM cluster (submitit)
+mer-ablate                                         # all interventions, joblib, 2 jobs
+mer-ablate 'interventions=[cx43_ko,atosiban]' 'overrides=[anatomy.n_alveoli=500]'
+mer-ablate launcher=slurm                          # on a SLURM cluster (submitit)
 """
 
 from __future__ import annotations
@@ -27,15 +27,23 @@ def main(cfg: DictConfig) -> None:
     config = OmegaConf.to_container(cfg, resolve=True)
     unknown = [i for i in config["interventions"] if i not in INTERVENTIONS]
     if unknown:
-        print(f"mer-ablate: interventions: unknown {unknown}; expected names from {sorted(INTERVENTIONS)}", file=sys.stderr)
+        print(
+            f"mer-ablate: interventions: unknown {unknown}; expected names from {sorted(INTERVENTIONS)}",
+            file=sys.stderr,
+        )
         sys.exit(2)
     out_dir = pathlib.Path(HydraConfig.get().runtime.output_dir)
     runs_dir = out_dir / "runs"
     launcher = config["launcher"]
     command = [
-        sys.executable, "-m", "mer.cli.simulate", "-m",
+        sys.executable,
+        "-m",
+        "mer.cli.simulate",
+        "-m",
         "intervention=" + ",".join(["none", *config["interventions"]]),
-        "plot=false", f"hydra.sweep.dir={runs_dir}", "hydra.sweep.subdir=${hydra.job.num}",
+        "plot=false",
+        f"hydra.sweep.dir={runs_dir}",
+        "hydra.sweep.subdir=${hydra.job.num}",
         f"hydra/launcher={launcher['name']}",
         *[f"hydra.launcher.{k}={v}" for k, v in (launcher.get("settings") or {}).items()],
         *config["overrides"],
@@ -50,9 +58,14 @@ def main(cfg: DictConfig) -> None:
     paths = write_summary(rows, out_dir, config)
     print(f"{'intervention':<16}{'yield g':>9}{'change %':>10}{'n_mer':>7}{'first s':>9}{'peak g/s':>10}")
     for r in rows:
-        print(f"{r['intervention']:<16}{r['total_yield_g']:>9.1f}{r['total_yield_g_change_pct']:>10.1f}"
-              f"{r['n_mer']:>7.0f}{r['time_to_first_mer_s']:>9.0f}{r['peak_flow_g_per_s']:>10.2f}")
-    print(f"{len(rows)} runs in {time.perf_counter() - start:.0f} s; summary: {paths['csv']}, {paths['h5']}, {paths['png']}")
+        print(
+            f"{r['intervention']:<16}{r['total_yield_g']:>9.1f}{r['total_yield_g_change_pct']:>10.1f}"
+            f"{r['n_mer']:>7.0f}{r['time_to_first_mer_s']:>9.0f}{r['peak_flow_g_per_s']:>10.2f}"
+        )
+    print(
+        f"{len(rows)} runs in {time.perf_counter() - start:.0f} s; "
+        f"summary: {paths['csv']}, {paths['h5']}, {paths['png']}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """`mer-simulate`: one session -> run.h5 and flow.png in Hydra's run directory.
 
-    mer-simulate                                   # 15-min pumping session, one breast
-    mer-simulate anatomy.n_alveoli=5000 neuro=pulses
-    mer-simulate intervention=cx43_ko hydra.run.dir=outputs/ko
-    mer-simulate -m intervention=none,cx43_ko,atosiban
+mer-simulate                                   # 15-min pumping session, one breast
+mer-simulate anatomy.n_alveoli=5000 neuro=pulses
+mer-simulate intervention=cx43_ko hydra.run.dir=outputs/ko
+mer-simulate -m intervention=none,cx43_ko,atosiban
 """
 
 from __future__ import annotations
@@ -25,16 +25,18 @@ def report(result, wall_s) -> str:
     m, b = result.metrics, result.balance
     onsets = ", ".join(f"{t:.0f}" for t in m["mer_onsets_s"])
     err = abs(b["error_ml"]) / b["initial_ml"] * 100
-    return "\n".join([
-        f"total yield          {m['total_yield_g']:.1f} g",
-        f"ejections            {m['n_mer']} (onsets at {onsets} s)",
-        f"time to first MER    {m['time_to_first_mer_s']:.0f} s",
-        f"peak flow            {m['peak_flow_g_per_s']:.2f} g/s",
-        f"first-MER share      {m['first_mer_share'] * 100:.0f} %",
-        f"removed              {m['removed_fraction'] * 100:.0f} % of {b['initial_ml']:.0f} mL",
-        f"mass balance error   {err:.2e} %",
-        f"solver               {result.stats['accepted_steps']} steps, {wall_s:.1f} s wall",
-    ])
+    return "\n".join(
+        [
+            f"total yield          {m['total_yield_g']:.1f} g",
+            f"ejections            {m['n_mer']} (onsets at {onsets} s)",
+            f"time to first MER    {m['time_to_first_mer_s']:.0f} s",
+            f"peak flow            {m['peak_flow_g_per_s']:.2f} g/s",
+            f"first-MER share      {m['first_mer_share'] * 100:.0f} %",
+            f"removed              {m['removed_fraction'] * 100:.0f} % of {b['initial_ml']:.0f} mL",
+            f"mass balance error   {err:.2e} %",
+            f"solver               {result.stats['accepted_steps']} steps, {wall_s:.1f} s wall",
+        ]
+    )
 
 
 @hydra.main(config_path=str(config_dir()), config_name="simulate", version_base=None)
@@ -57,8 +59,15 @@ def main(cfg: DictConfig) -> None:
         ts = result.timeseries
         names = "+".join(config.get("intervention") or {}) or "none"
         title = f"intervention={names}, neuro={config['neuro']['mode']}"
-        plot_session(result.time, ts["flow"], ts["cumulative"], ts["plasma_ot"], result.metrics["mer_onsets_s"],
-                     out_dir / "flow.png", title)
+        plot_session(
+            result.time,
+            ts["flow"],
+            ts["cumulative"],
+            ts["plasma_ot"],
+            result.metrics["mer_onsets_s"],
+            out_dir / "flow.png",
+            title,
+        )
     print(report(result, time.perf_counter() - start))
     print(f"archive              {archive}")
 

@@ -73,4 +73,6 @@ def _check_consistency(cfg):
         if len(set(lengths.values())) != 1:
             raise ConfigError(f"neuro.onsets_s/amounts_mU/widths_s: expected lists of equal length, got {lengths}")
     if neuro["mode"] == "network" and neuro["n_neurons"] < neuro["n_bundles"]:
-        raise ConfigError(f"neuro.n_neurons: expected at least neuro.n_bundles ({neuro['n_bundles']}), got {neuro['n_neurons']}")
+        raise ConfigError(
+            f"neuro.n_neurons: expected at least neuro.n_bundles ({neuro['n_bundles']}), got {neuro['n_neurons']}"
+        )

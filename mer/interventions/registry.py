@@ -143,8 +143,24 @@ def sci(params, d, anatomy):
 
 INTERVENTIONS = {
     f.__name__: f
-    for f in (cx43_ko, atosiban, nifedipine, mgso4, terbutaline, stress, alcohol, morphine, warmth, compression,
-              intranasal_ot, labour_ot, obesity, preeclampsia, hypothyroid, sci)
+    for f in (
+        cx43_ko,
+        atosiban,
+        nifedipine,
+        mgso4,
+        terbutaline,
+        stress,
+        alcohol,
+        morphine,
+        warmth,
+        compression,
+        intranasal_ot,
+        labour_ot,
+        obesity,
+        preeclampsia,
+        hypothyroid,
+        sci,
+    )
 }
 
 

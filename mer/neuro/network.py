@@ -10,8 +10,9 @@ A differentiable rate reduction in the spirit of Rossoni et al. 2008 (PLoS Compu
 
 Dendritic OT is fast positive feedback (bistable silent/burst states); bundles shared between
 cells synchronise the population; the slow z ends each burst and spaces the next (a relaxation
-oscillator). Fatigue grows with r^4, i.e. only at burst rates, so the silent state
-near threshold does not accumulate it and cannot freeze the rhythm. No burst time is scheduled: below a drive threshold the silent state is stable.
+oscillator). Fatigue grows with r^4, i.e. only at burst rates, so the silent state near threshold
+does not accumulate it and cannot freeze the rhythm. No burst time is scheduled: below a drive
+threshold the silent state is stable.
 Rates r are normalised to the burst peak (~60 spikes/s, Wakerley & Lincoln 1973).
 """
 

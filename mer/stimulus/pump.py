@@ -32,9 +32,7 @@ def cycle_rate_per_min(t, s):
 
 def mean_vacuum_mmHg(t, s):
     """Cycle-averaged vacuum at the nipple [mmHg]: zero outside the session."""
-    on = jax.nn.sigmoid(t / PHASE_SWITCH_WIDTH_S) * jax.nn.sigmoid(
-        (s["session_end_s"] - t) / PHASE_SWITCH_WIDTH_S
-    )
+    on = jax.nn.sigmoid(t / PHASE_SWITCH_WIDTH_S) * jax.nn.sigmoid((s["session_end_s"] - t) / PHASE_SWITCH_WIDTH_S)
     return on * s["duty_fraction"] * peak_vacuum_mmHg(t, s)
 
 
