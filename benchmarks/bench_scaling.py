@@ -24,9 +24,9 @@ from mer.solve import solver_for
 
 def measure(n: int) -> dict:
     setup = build(compose_config([f"anatomy.n_alveoli={n}", "plot=false"]))
-    run, _, _ = solver_for(setup)
+    run, *_ = solver_for(setup)
     t0 = time.perf_counter()
-    series, _, steps, _ = jax.block_until_ready(run(setup.params, setup.structure))
+    series, _, _, steps, _ = jax.block_until_ready(run(setup.params, setup.structure))
     first = time.perf_counter() - t0
     t0 = time.perf_counter()
     jax.block_until_ready(run(setup.params, setup.structure))

@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from mer.alveoli.population import AlveolarPopulation, build_population
+from mer.ducts.anatomy import generated_anatomy, lobe_directions, place_segments
 from mer.ducts.tree import DuctTree, dichotomous_tree
 from mer.interventions import apply_intervention
 from mer.neuro.network import bundle_membership
@@ -17,6 +18,8 @@ from mer.neuro.network import bundle_membership
 class Setup:
     """Everything a solve needs: differentiable `params`, fixed `structure`, static `tree`."""
 
+    segment_start_mm: np.ndarray  # (S, 3) segment start points (nipple at the origin)
+    segment_end_mm: np.ndarray  # (S, 3)
     params: dict
     structure: dict
     tree: DuctTree
@@ -36,6 +39,25 @@ def _as_float_tree(d):
     return jnp.asarray(float(d))
 
 
+def _anatomy(an, params, seed):
+    """(tree, pore radius scale per main duct, segment starts, segment ends); may set the drawn
+    storage capacity in `params`."""
+    if an["kind"] == "generated":
+        tree, capacity, pore_diameter, start, end = generated_anatomy(an, seed)
+        params["alveoli"]["capacity_mL"] = capacity
+        return tree, pore_diameter / (2.0 * params["ducts"]["pore_radius_mm"]), start, end
+    tree = dichotomous_tree(
+        an["n_lobes"],
+        an["generations"],
+        an["main_duct_radius_mm"],
+        an["main_duct_length_mm"],
+        an["radius_ratio"],
+        an["length_ratio"],
+    )
+    start, end = place_segments(tree, lobe_directions(an["n_lobes"]), 35.0)
+    return tree, np.ones(an["n_lobes"]), start, end
+
+
 def build(cfg: dict) -> Setup:
     """Build a model from a plain-dict configuration (see configs/simulate.yaml)."""
     params = {k: dict(v) for k, v in cfg["params"].items()}
@@ -48,16 +70,9 @@ def build(cfg: dict) -> Setup:
     params["neuro"] = neuro
     params["stimulus"] = stimulus
     params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
-    params = _as_float_tree(params)
-    tree = dichotomous_tree(
-        an["n_lobes"],
-        an["generations"],
-        an["main_duct_radius_mm"],
-        an["main_duct_length_mm"],
-        an["radius_ratio"],
-        an["length_ratio"],
-    )
     seed = int(cfg["seed"])
+    tree, pore_scale, start, end = _anatomy(an, params, seed)
+    params = _as_float_tree(params)
     pop = build_population(an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], seed)
 
     structure = {
@@ -71,6 +86,7 @@ def build(cfg: dict) -> Setup:
         "edge_j": jnp.asarray(pop.edge_j),
         "duct_radius_mm": jnp.asarray(tree.radius_mm),
         "duct_length_mm": jnp.asarray(tree.length_mm),
+        "pore_scale": jnp.asarray(pore_scale),
     }
     if mode == "network":
         cell, bundle = bundle_membership(n_neurons, n_bundles)
@@ -79,5 +95,15 @@ def build(cfg: dict) -> Setup:
         structure["member_bundle"] = jnp.asarray(bundle)
         structure["z_excitability"] = jnp.asarray(rng.standard_normal(n_neurons))
     return Setup(
-        params, structure, tree, pop, mode, n_neurons, n_bundles, float(cfg["duration_s"]), dict(cfg["solver"])
+        start,
+        end,
+        params,
+        structure,
+        tree,
+        pop,
+        mode,
+        n_neurons,
+        n_bundles,
+        float(cfg["duration_s"]),
+        dict(cfg["solver"]),
     )

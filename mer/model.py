@@ -22,6 +22,7 @@ from mer.circulation.exogenous import exogenous_input_mU_per_s
 from mer.circulation.plasma import basal_release_mU_per_s, plasma_rhs
 from mer.ducts.network import poiseuille_conductance, solve_tree
 from mer.ducts.tree import DuctTree
+from mer.ducts.wall import area_ratio_rate
 from mer.neuro.network import network_rhs, synchrony
 from mer.neuro.pituitary import burst_release_mU_per_s
 from mer.neuro.pulses import pulse_release_mU_per_s
@@ -37,6 +38,16 @@ def agent_shares(params, structure):
 def myoepithelial_complement(params, structure):
     sd = params["alveoli"]["myoepithelium_sd"]
     return jnp.exp(sd * structure["z_myoepithelium"] - 0.5 * sd**2)
+
+
+def duct_radius_mm(y, params, structure):
+    """Current duct radius: unloaded radius x tone x sqrt(area ratio)."""
+    return structure["duct_radius_mm"] * params["ducts"]["tone"] * jnp.sqrt(y["duct_area_ratio"])
+
+
+def unloaded_volume_mL(params, structure):
+    r0 = structure["duct_radius_mm"] * params["ducts"]["tone"]
+    return jnp.pi * r0**2 * structure["duct_length_mm"] * 1.0e-3  # mm^3 -> mL
 
 
 def release_mU_per_s(t, y, params, structure, mode):
@@ -55,13 +66,16 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree):
     share = agent_shares(params, structure)
     tension = tension_mmHg(y["activation"], myoepithelial_complement(params, structure), a)
     pressure = pressure_mmHg(y["fullness"], tension, a, compression_mmHg(t, params["compression"]))
+    wall = params["duct_wall"]
     d = params["ducts"]
     g_out = outlet_conductance(share, y["fullness"], tension, a) * d["tone"] ** 4  # ductules share duct tone
-    g_seg = poiseuille_conductance(
-        structure["duct_radius_mm"] * d["tone"], structure["duct_length_mm"], d["milk_viscosity_mPa_s"]
-    )
+    external = compression_mmHg(t, params["compression"])
+    radius = duct_radius_mm(y, params, structure)
+    g_seg = poiseuille_conductance(radius, structure["duct_length_mm"], d["milk_viscosity_mPa_s"])
     g_pore = (
-        poiseuille_conductance(d["pore_radius_mm"], d["pore_length_mm"], d["milk_viscosity_mPa_s"])
+        poiseuille_conductance(
+            d["pore_radius_mm"] * structure["pore_scale"], d["pore_length_mm"], d["milk_viscosity_mPa_s"]
+        )
         * d["pore_patent_fraction"]
     )
     seg_of_agent = structure["agent_segment"]
@@ -69,10 +83,18 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree):
     src_a = jax.ops.segment_sum(g_out * pressure, seg_of_agent, num_segments=n_seg)
     src_b = jax.ops.segment_sum(g_out, seg_of_agent, num_segments=n_seg)
     p_vac = mean_vacuum_mmHg(t, params["stimulus"])
-    p_dist, p_prox, q_seg = solve_tree(tree, g_seg, g_pore, src_a, src_b, p_vac)
+    # 1) pressures with the walls held still -> how fast each wall moves; 2) that volume change as a
+    # known sink at each segment's distal node -> pressures and flows (mass conserved exactly)
+    p_still, _, _ = solve_tree(tree, g_seg, g_pore, src_a, src_b, p_vac)
+    d_area = area_ratio_rate(y["duct_area_ratio"], p_still - external, wall)
+    storage = d_area * unloaded_volume_mL(params, structure)
+    p_dist, p_prox, q_seg = solve_tree(tree, g_seg, g_pore, src_a - storage, src_b, p_vac)
     q_alv = g_out * (pressure - p_dist[seg_of_agent])
     roots = tree.levels()[0]
     return {
+        "duct_radius": radius,
+        "duct_area_rate": d_area,
+        "duct_volume": y["duct_area_ratio"] * unloaded_volume_mL(params, structure),
         "share": share,
         "tension": tension,
         "pressure": pressure,
@@ -128,6 +150,7 @@ def make_vector_field(tree: DuctTree, mode: str):
         capacity = a["capacity_mL"] * m["share"]
         secretion = secretion_mL_per_s(m["share"], y["fullness"], a)
         dy["fullness"] = (secretion - m["alveolar_outflow"]) / capacity
+        dy["duct_area_ratio"] = m["duct_area_rate"]
         dy["removed"] = m["nipple_outflow"]
         dy["secreted"] = jnp.sum(secretion)
         return {k: dy[k] for k in y}
@@ -147,7 +170,8 @@ def make_observer(tree: DuctTree, mode: str):
             "cumulative": y["removed"] * density,
             "removed_ml": y["removed"],
             "secreted_ml": y["secreted"],
-            "remaining_ml": jnp.sum(params["alveoli"]["capacity_mL"] * m["share"] * y["fullness"]),
+            "remaining_ml": jnp.sum(params["alveoli"]["capacity_mL"] * m["share"] * y["fullness"])
+            + jnp.sum(m["duct_volume"]),
             "plasma_ot": y["plasma_ot"],
             "release_rate": release_mU_per_s(t, y, params, structure, mode),
             "active_fraction": active_fraction(y["activation"], m["share"]),
@@ -187,6 +211,7 @@ def initial_state(params, structure, n_neurons, n_bundles, mode):
         "desensitised": theta0,
         "removed": zero,
         "secreted": zero,
+        "duct_area_ratio": jnp.ones_like(structure["duct_radius_mm"]),  # unloaded at the start
     }
     if mode == "network":
         y["afferent_drive"] = zero

@@ -140,6 +140,14 @@ SPECS: dict[str, Spec] = {
     "params.ducts.pore_patent_fraction": frac(
         "3.9 +/- 1.5 orifices with flow (BMC Pregnancy Childbirth 2014)", low_open=True
     ),
+    "params.duct_wall.area_min": Spec(
+        "1", "ducts are compressible (Ramsay 2005); collapsed area unchecked", float, 0.0, 1.0, True
+    ),
+    "params.duct_wall.area_max": Spec(
+        "1", "ducts dilate at ejection (Ramsay 2004; size unchecked)", float, 1.0, math.inf, True
+    ),
+    "params.duct_wall.pressure_scale_mmHg": pos("mmHg", "tube-law pressure scale (unchecked)"),
+    "params.duct_wall.wall_tau_s": pos("s", "viscoelastic lag of the duct wall (unchecked)"),
     "params.milk.density_g_per_mL": pos("g/mL", "milk density ~1.03 g/mL"),
     # atosiban
     "params.atosiban.bolus_mg": Spec("mg", "6.75 mg bolus (SmPC)", float, 0.0),
@@ -148,7 +156,25 @@ SPECS: dict[str, Spec] = {
     "params.atosiban.volume_L": pos("L", "Vd 18 L (Goodwin 1995)"),
     "params.atosiban.bound_fraction": Spec("1", "46-48 % protein bound (SmPC)", float, 0.0, 1.0),
     # anatomy
+    "anatomy.kind": Spec("1", "average | generated", str),
     "anatomy.n_alveoli": Spec("1", "alveolus agents (resolution)", int, 1),
+    "anatomy.n_lobes_mean": pos("1", "9.6 main ducts (Ramsay 2005)"),
+    "anatomy.n_lobes_sd": Spec("1", "+/- 2.9 (Ramsay 2005)", float, 0.0),
+    "anatomy.n_lobes_min": Spec("1", "range 4-18 (Ramsay 2005)", int, 1),
+    "anatomy.n_lobes_max": Spec("1", "range 4-18 (Ramsay 2005)", int, 1),
+    "anatomy.main_duct_diameter_mm_mean": pos("mm", "1.9-2.0 mm (Ramsay 2005)"),
+    "anatomy.main_duct_diameter_mm_sd": Spec("mm", "+/- 0.6 mm (Ramsay 2005)", float, 0.0),
+    "anatomy.first_branch_mm_mean": pos("mm", "8.0 mm from the nipple (Ramsay 2005)"),
+    "anatomy.first_branch_mm_sd": Spec("mm", "+/- 5.5 mm (Ramsay 2005)", float, 0.0),
+    "anatomy.branch_asymmetry": frac("flow-split range at a bifurcation (unchecked)"),
+    "anatomy.length_jitter": Spec("1", "log-normal jitter of segment length (unchecked)", float, 0.0),
+    "anatomy.branch_angle_deg": Spec("deg", "branching angle (for positions; unchecked)", float, 0.0, 90.0),
+    "anatomy.capacity_mean_mL": pos("mL", "mean ~210 mL (Cox et al. 1999)"),
+    "anatomy.capacity_sd_log": Spec("1", "spread giving the 74-606 mL range (Cox 1999); unchecked", float, 0.0),
+    "anatomy.capacity_min_mL": pos("mL", "74 mL (Cox et al. 1999)"),
+    "anatomy.capacity_max_mL": pos("mL", "606 mL (Cox et al. 1999)"),
+    "anatomy.pore_diameter_mm_min": pos("mm", "0.4 mm (Marasco 2022 deck)"),
+    "anatomy.pore_diameter_mm_max": pos("mm", "0.7 mm (Marasco 2022 deck)"),
     "anatomy.n_lobes": Spec("1", "main ducts 9.6 +/- 2.9 (4-18) (Ramsay 2005)", int, 1),
     "anatomy.generations": Spec("1", "branching generations per lobe (unchecked)", int, 1, 20),
     "anatomy.main_duct_radius_mm": pos("mm", "main duct 1.9-2.0 mm wide (Ramsay 2005)"),
@@ -195,6 +221,7 @@ SPECS: dict[str, Spec] = {
     "solver.max_steps": Spec("1", "step budget", int, 1),
     "solver.save_dt_s": pos("s", "timeseries resolution"),
     "solver.agent_save_dt_s": pos("s", "per-agent resolution"),
+    "solver.tree_save_dt_s": pos("s", "duct-tree resolution"),
     # interventions (doses; mechanisms and sources in configs/intervention/ and mer/interventions/)
     "intervention.cx43_ko.residual_cx43": frac("fraction of Cx43 function left (Plante & Laird 2008)"),
     "intervention.atosiban.bolus_mg": Spec("mg", "6.75 mg IV bolus (SmPC)", float, 0.0),

@@ -25,6 +25,8 @@ class Result:
     timeseries: dict
     alveoli_time: np.ndarray
     alveoli: dict
+    tree_time: np.ndarray
+    tree: dict  # radius [mm], pressure_in / pressure_out [mmHg], flow [mL/s], (time, segment)
     balance: dict
     metrics: dict
     stats: dict
@@ -57,12 +59,13 @@ def simulate(cfg_or_overrides=None) -> Result:
         cfg = cfg_or_overrides
     validate(cfg)
     setup = build(cfg)
-    run, ts, ts_agents = solver_for(setup)
+    run, ts, ts_agents, ts_tree = solver_for(setup)
     start = time.perf_counter()
-    series, agents, accepted, rejected = jax.block_until_ready(run(setup.params, setup.structure))
+    series, agents, ducts, accepted, rejected = jax.block_until_ready(run(setup.params, setup.structure))
     wall = time.perf_counter() - start
     series = {k: np.asarray(v) for k, v in series.items()}
     agents = {k: np.asarray(v) for k, v in agents.items()}
+    ducts = {k: np.asarray(v) for k, v in ducts.items()}
     density = float(setup.params["milk"]["density_g_per_mL"])
     balance = {
         "initial_ml": float(series["remaining_ml"][0]),
@@ -77,4 +80,4 @@ def simulate(cfg_or_overrides=None) -> Result:
     metrics["alveolar_synchrony"] = float(np.max(series["alveolar_synchrony"]))
     metrics["neuron_synchrony"] = float(np.max(series["neuron_synchrony"]))
     stats = {"accepted_steps": int(accepted), "rejected_steps": int(rejected), "solve_wall_s": wall}
-    return Result(cfg, setup, ts, series, ts_agents, agents, balance, metrics, stats)
+    return Result(cfg, setup, ts, series, ts_agents, agents, ts_tree, ducts, balance, metrics, stats)

@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from mer.build import Setup
-from mer.model import initial_state, make_observer, make_vector_field
+from mer.model import initial_state, make_observer, make_vector_field, mammary_fluxes
 
 
 def save_times(duration_s: float, dt_s: float) -> np.ndarray:
@@ -19,18 +19,51 @@ def save_times(duration_s: float, dt_s: float) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=16)
-def _solver_fn(tree, mode, n_neurons, n_bundles, duration_s, save_dt_s, agent_save_dt_s, rtol, atol, dt0_s, max_steps):
+def _solver_fn(
+    tree,
+    mode,
+    n_neurons,
+    n_bundles,
+    duration_s,
+    save_dt_s,
+    agent_save_dt_s,
+    tree_save_dt_s,
+    rtol,
+    atol,
+    dt0_s,
+    max_steps,
+):
     vector_field = make_vector_field(tree, mode)
     observe = make_observer(tree, mode)
     ts = jnp.asarray(save_times(duration_s, save_dt_s))
     ts_agents = jnp.asarray(save_times(duration_s, agent_save_dt_s))
 
+    ts_tree = jnp.asarray(save_times(duration_s, tree_save_dt_s))
+
     def agents(t, y, args):
-        return {"fullness": y["fullness"], "activation": y["activation"]}
+        out = {"fullness": y["fullness"], "activation": y["activation"]}
+        if mode == "network":
+            out["neuron_rate"] = y["neuron_rate"]
+        return out
+
+    def ducts(t, y, args):
+        m = mammary_fluxes(t, y, *args, tree)
+        return {
+            "radius": m["duct_radius"],
+            "pressure_in": m["p_distal"],
+            "pressure_out": m["p_proximal"],
+            "flow": m["segment_flow"],
+        }
 
     def run(params, structure):
         y0 = initial_state(params, structure, n_neurons, n_bundles, mode)
-        saveat = diffrax.SaveAt(subs=[diffrax.SubSaveAt(ts=ts, fn=observe), diffrax.SubSaveAt(ts=ts_agents, fn=agents)])
+        saveat = diffrax.SaveAt(
+            subs=[
+                diffrax.SubSaveAt(ts=ts, fn=observe),
+                diffrax.SubSaveAt(ts=ts_agents, fn=agents),
+                diffrax.SubSaveAt(ts=ts_tree, fn=ducts),
+            ]
+        )
         sol = diffrax.diffeqsolve(
             diffrax.ODETerm(vector_field),
             diffrax.Tsit5(),
@@ -43,13 +76,13 @@ def _solver_fn(tree, mode, n_neurons, n_bundles, duration_s, save_dt_s, agent_sa
             stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
             max_steps=max_steps,
         )
-        return sol.ys[0], sol.ys[1], sol.stats["num_accepted_steps"], sol.stats["num_rejected_steps"]
+        return sol.ys[0], sol.ys[1], sol.ys[2], sol.stats["num_accepted_steps"], sol.stats["num_rejected_steps"]
 
-    return eqx.filter_jit(run), np.asarray(ts), np.asarray(ts_agents)
+    return eqx.filter_jit(run), np.asarray(ts), np.asarray(ts_agents), np.asarray(ts_tree)
 
 
 def solver_for(setup: Setup):
-    """(run(params, structure) -> (series, agents, accepted, rejected), ts, ts_agents)."""
+    """(run(params, structure) -> (series, agents, ducts, accepted, rejected), ts, ts_agents, ts_tree)."""
     s = setup.solver
     return _solver_fn(
         setup.tree,
@@ -59,6 +92,7 @@ def solver_for(setup: Setup):
         setup.duration_s,
         float(s["save_dt_s"]),
         float(s["agent_save_dt_s"]),
+        float(s["tree_save_dt_s"]),
         float(s["rtol"]),
         float(s["atol"]),
         float(s["dt0_s"]),

@@ -16,7 +16,7 @@ PARAMS = ["alveoli.ec50_pM", "alveoli.max_tension_mmHg", "pituitary.release_gain
 @pytest.fixture(scope="module")
 def yield_and_grad():
     setup = build(compose_config(SMALL + ["solver.rtol=1e-9", "solver.atol=1e-11"]))
-    run, _, _ = solver_for(setup)
+    run, *_ = solver_for(setup)
 
     def total_yield(values):
         params = copy.copy(setup.params)

@@ -75,6 +75,8 @@ def _params(f, config):
         if node is None or isinstance(node, (str, bool)):
             continue
         _dataset(g, path.removeprefix("params."), np.asarray(node, dtype=float), spec.unit, source=spec.source)
+    visc = config["params"]["ducts"]["milk_viscosity_mPa_s"]
+    _dataset(g, "milk_viscosity", visc, "mPa s", source=SPECS["params.ducts.milk_viscosity_mPa_s"].source)
 
 
 def save_simulation(path, result) -> pathlib.Path:
@@ -101,6 +103,17 @@ def save_simulation(path, result) -> pathlib.Path:
         _dataset(tr, "radius0", tree.radius_mm, "mm")
         _dataset(tr, "generation", tree.generation, "1")
         _dataset(tr, "lobe", tree.lobe, "1")
+        _dataset(tr, "start", result.setup.segment_start_mm, "mm", note="segment start (x, y, z), nipple at 0")
+        _dataset(tr, "end", result.setup.segment_end_mm, "mm")
+        _dataset(tr, "time", result.tree_time, "s")
+        _dataset(tr, "radius", result.tree["radius"], "mm")
+        _dataset(tr, "pressure_in", result.tree["pressure_in"], "mmHg", note="upstream (distal) end")
+        _dataset(tr, "pressure_out", result.tree["pressure_out"], "mmHg", note="downstream end, toward the nipple")
+        _dataset(tr, "flow", result.tree["flow"], "mL/s", note="from the upstream end toward the nipple")
+        if "neuron_rate" in result.alveoli:
+            ne = f.create_group("neurons")
+            _dataset(ne, "time", result.alveoli_time, "s")
+            _dataset(ne, "rate", result.alveoli["neuron_rate"], "1", note="normalised to the burst peak ~60 spikes/s")
         bal = f.create_group("balance")
         for k, v in result.balance.items():
             _dataset(bal, k, v, "mL")

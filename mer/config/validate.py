@@ -59,12 +59,17 @@ def validate(cfg: dict) -> None:
 
 def _check_consistency(cfg):
     an = cfg["anatomy"]
-    n_lobules = an["n_lobes"] * 2 ** (an["generations"] - 1)
+    if an["kind"] not in ("average", "generated"):
+        raise ConfigError(f"anatomy.kind: expected 'average' or 'generated', got {an['kind']!r}")
+    lobes = an["n_lobes"] if an["kind"] == "average" else an["n_lobes_max"]
+    n_lobules = lobes * 2 ** (an["generations"] - 1)
     if an["n_alveoli"] < n_lobules:
         raise ConfigError(
             f"anatomy.n_alveoli: expected at least one agent per lobule ({n_lobules} lobules for "
-            f"n_lobes={an['n_lobes']}, generations={an['generations']}), got {an['n_alveoli']}"
+            f"{lobes} lobes and generations={an['generations']}), got {an['n_alveoli']}"
         )
+    if an["kind"] == "generated" and not an["n_lobes_min"] <= an["n_lobes_max"]:
+        raise ConfigError("anatomy.n_lobes_min: expected at most anatomy.n_lobes_max")
     neuro = cfg["neuro"]
     if neuro["mode"] not in ("network", "pulses"):
         raise ConfigError(f"neuro.mode: expected 'network' or 'pulses', got {neuro['mode']!r}")

@@ -6,11 +6,20 @@ import numpy as np
 
 ACTIVE_FLOW_G_PER_S = 0.1  # active-flow threshold (Idei 2024)
 MIN_GAP_S = 20.0  # dips shorter than this do not split one ejection into two
+MIN_DURATION_S = 10.0  # shorter episodes are not ejections (ejections last 45 s - 3.5 min, PARAMETERS.md),
+# e.g. the milk already in the ducts, expressed as they collapse when the pump starts
 
 
-def ejection_onsets(time_s: np.ndarray, flow_g_per_s: np.ndarray, threshold=ACTIVE_FLOW_G_PER_S, min_gap_s=MIN_GAP_S):
+def ejection_onsets(
+    time_s: np.ndarray,
+    flow_g_per_s: np.ndarray,
+    threshold=ACTIVE_FLOW_G_PER_S,
+    min_gap_s=MIN_GAP_S,
+    min_duration_s=MIN_DURATION_S,
+):
     """Onset times of ejections: rises of flow above `threshold`, merging episodes whose
-    below-threshold gap is shorter than `min_gap_s`. Returns (onsets, ends) in s."""
+    below-threshold gap is shorter than `min_gap_s` and dropping those shorter than
+    `min_duration_s`. Returns (onsets, ends) in s."""
     above = flow_g_per_s > threshold
     edges = np.diff(above.astype(int))
     starts = list(time_s[1:][edges == 1])
@@ -26,7 +35,8 @@ def ejection_onsets(time_s: np.ndarray, flow_g_per_s: np.ndarray, threshold=ACTI
         else:
             merged_s.append(s)
             merged_e.append(e)
-    return np.asarray(merged_s), np.asarray(merged_e)
+    keep = [k for k in range(len(merged_s)) if merged_e[k] - merged_s[k] >= min_duration_s]
+    return np.asarray(merged_s)[keep], np.asarray(merged_e)[keep]
 
 
 def session_metrics(time_s, flow_g_per_s, cumulative_g, initial_ml, density_g_per_mL):
