@@ -29,6 +29,7 @@ class Setup:
     n_bundles: int
     duration_s: float
     solver: dict
+    stimulus: tuple = ("pump", "two_phase", False)  # (kind, pattern, cycle-resolved)
 
 
 def _as_float_tree(d):
@@ -66,7 +67,7 @@ def build(cfg: dict) -> Setup:
     n_neurons = int(neuro.pop("n_neurons", 0))
     n_bundles = int(neuro.pop("n_bundles", 0))
     stimulus = dict(cfg["stimulus"])
-    stimulus.pop("kind")
+    stim = (stimulus.pop("kind"), stimulus.pop("pattern", "two_phase"), stimulus.pop("resolution") == "resolved")
     params["neuro"] = neuro
     params["stimulus"] = stimulus
     params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
@@ -106,4 +107,5 @@ def build(cfg: dict) -> Setup:
         n_bundles,
         float(cfg["duration_s"]),
         dict(cfg["solver"]),
+        stim,
     )

@@ -26,7 +26,7 @@ from mer.ducts.wall import area_ratio_rate
 from mer.neuro.network import network_rhs, synchrony
 from mer.neuro.pituitary import burst_release_mU_per_s
 from mer.neuro.pulses import pulse_release_mU_per_s
-from mer.stimulus.pump import afferent_input, mean_vacuum_mmHg
+from mer.stimulus.pump import afferent_input, cycle_rate_per_s, vacuum_mmHg
 
 
 def agent_shares(params, structure):
@@ -60,7 +60,12 @@ def release_mU_per_s(t, y, params, structure, mode):
     return basal + scale * burst
 
 
-def mammary_fluxes(t, y, params, structure, tree: DuctTree):
+def stimulus_vacuum(t, y, params, stim):
+    kind, pattern, resolved = stim
+    return vacuum_mmHg(t, y["suck_phase"], y["removed"], params["stimulus"], kind, pattern, resolved)
+
+
+def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=("pump", "two_phase", False)):
     """Alveolar pressures and the duct tree's quasi-steady flows at one instant."""
     a = params["alveoli"]
     share = agent_shares(params, structure)
@@ -82,7 +87,7 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree):
     n_seg = tree.n_segments
     src_a = jax.ops.segment_sum(g_out * pressure, seg_of_agent, num_segments=n_seg)
     src_b = jax.ops.segment_sum(g_out, seg_of_agent, num_segments=n_seg)
-    p_vac = mean_vacuum_mmHg(t, params["stimulus"])
+    p_vac = stimulus_vacuum(t, y, params, stim)
     # 1) pressures with the walls held still -> how fast each wall moves; 2) that volume change as a
     # known sink at each segment's distal node -> pressures and flows (mass conserved exactly)
     p_still, _, _ = solve_tree(tree, g_seg, g_pore, src_a, src_b, p_vac)
@@ -107,17 +112,20 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree):
     }
 
 
-def make_vector_field(tree: DuctTree, mode: str):
-    """Vector field f(t, y, (params, structure)) for diffrax; `mode` is 'network' or 'pulses'."""
+def make_vector_field(tree: DuctTree, mode: str, stim=("pump", "two_phase", False)):
+    """Vector field f(t, y, (params, structure)) for diffrax; `mode` is 'network' or 'pulses';
+    `stim` is (kind, pattern, resolved) of the stimulus."""
 
     def vector_field(t, y, args):
         params, structure = args
         a = params["alveoli"]
         dy = {}
+        s = params["stimulus"]
+        dy["suck_phase"] = cycle_rate_per_s(t, y["removed"], s, stim[0], stim[1])
         if mode == "network":
-            s = params["stimulus"]
             n = params["neuro"]
-            dy["afferent_drive"] = (n["drive_gain"] * afferent_input(t, s) - y["afferent_drive"]) / n["drive_tau_s"]
+            afferent = afferent_input(t, y["removed"], s, stim[0], stim[1])
+            dy["afferent_drive"] = (n["drive_gain"] * afferent - y["afferent_drive"]) / n["drive_tau_s"]
             members = (structure["member_cell"], structure["member_bundle"])
             dy["neuron_rate"], dy["bundle_ot"], dy["neuron_fatigue"] = network_rhs(
                 y["afferent_drive"],
@@ -146,7 +154,7 @@ def make_vector_field(tree: DuctTree, mode: str):
             y["activation"], y["recovery"], signal, y["fullness"], coupling, a
         )
 
-        m = mammary_fluxes(t, y, params, structure, tree)
+        m = mammary_fluxes(t, y, params, structure, tree, stim)
         capacity = a["capacity_mL"] * m["share"]
         secretion = secretion_mL_per_s(m["share"], y["fullness"], a)
         dy["fullness"] = (secretion - m["alveolar_outflow"]) / capacity
@@ -158,12 +166,12 @@ def make_vector_field(tree: DuctTree, mode: str):
     return vector_field
 
 
-def make_observer(tree: DuctTree, mode: str):
+def make_observer(tree: DuctTree, mode: str, stim=("pump", "two_phase", False)):
     """Scalar outputs saved on the fine grid (flow, OT, release, synchrony, balance terms)."""
 
     def observe(t, y, args):
         params, structure = args
-        m = mammary_fluxes(t, y, params, structure, tree)
+        m = mammary_fluxes(t, y, params, structure, tree, stim)
         density = params["milk"]["density_g_per_mL"]
         out = {
             "flow": m["nipple_outflow"] * density,
@@ -212,6 +220,7 @@ def initial_state(params, structure, n_neurons, n_bundles, mode):
         "removed": zero,
         "secreted": zero,
         "duct_area_ratio": jnp.ones_like(structure["duct_radius_mm"]),  # unloaded at the start
+        "suck_phase": zero,  # pump or suck cycles completed
     }
     if mode == "network":
         y["afferent_drive"] = zero

@@ -191,7 +191,19 @@ SPECS: dict[str, Spec] = {
     "stimulus.expression_vacuum_mmHg": Spec(
         "mmHg", "maximum comfortable -191 +/- 9 mmHg (Kent 2008)", float, -400.0, 0.0
     ),
-    "stimulus.duty_fraction": frac("mean/peak vacuum over a cycle (unchecked)"),
+    "stimulus.pattern": Spec("1", "two_phase | three_phase (Ramsay 2005 J Hum Lact)", str),
+    "stimulus.resolution": Spec("1", "averaged | resolved", str),
+    "stimulus.slow_phase_cycles_per_min": pos(
+        "1/min", "20 cycles/min for 2 min in the 3-phase pattern (Ramsay 2005 J Hum Lact)"
+    ),
+    "stimulus.slow_phase_duration_s": Spec("s", "2 min (Ramsay 2005 J Hum Lact)", float, 0.0),
+    "stimulus.nonnutritive_cycles_per_min": pos("1/min", "non-nutritive sucking ~2 Hz (unchecked)"),
+    "stimulus.nutritive_cycles_per_min": pos("1/min", "nutritive sucking ~1 Hz (unchecked)"),
+    "stimulus.peak_vacuum_mmHg": Spec("mmHg", "infant peak -145 +/- 58 mmHg (Geddes et al. 2008)", float, -400.0, 0.0),
+    "stimulus.baseline_vacuum_mmHg": Spec(
+        "mmHg", "infant baseline -64 +/- 45 mmHg (Geddes et al. 2008)", float, -400.0, 0.0
+    ),
+    "stimulus.switch_volume_mL": pos("mL", "milk removed at which sucking turns nutritive (unchecked)"),
     "stimulus.reference_vacuum_mmHg": pos("mmHg", "normalisation of afferent stretch"),
     "stimulus.reference_cycles_per_min": pos("1/min", "normalisation of afferent rate"),
     "stimulus.session_end_s": Spec("s", "pump stops", float, 0.0),

@@ -22,6 +22,7 @@ def save_times(duration_s: float, dt_s: float) -> np.ndarray:
 def _solver_fn(
     tree,
     mode,
+    stim,
     n_neurons,
     n_bundles,
     duration_s,
@@ -33,8 +34,8 @@ def _solver_fn(
     dt0_s,
     max_steps,
 ):
-    vector_field = make_vector_field(tree, mode)
-    observe = make_observer(tree, mode)
+    vector_field = make_vector_field(tree, mode, stim)
+    observe = make_observer(tree, mode, stim)
     ts = jnp.asarray(save_times(duration_s, save_dt_s))
     ts_agents = jnp.asarray(save_times(duration_s, agent_save_dt_s))
 
@@ -47,7 +48,7 @@ def _solver_fn(
         return out
 
     def ducts(t, y, args):
-        m = mammary_fluxes(t, y, *args, tree)
+        m = mammary_fluxes(t, y, *args, tree, stim)
         return {
             "radius": m["duct_radius"],
             "pressure_in": m["p_distal"],
@@ -87,6 +88,7 @@ def solver_for(setup: Setup):
     return _solver_fn(
         setup.tree,
         setup.mode,
+        setup.stimulus,
         setup.n_neurons,
         setup.n_bundles,
         setup.duration_s,

@@ -70,6 +70,13 @@ def _check_consistency(cfg):
         )
     if an["kind"] == "generated" and not an["n_lobes_min"] <= an["n_lobes_max"]:
         raise ConfigError("anatomy.n_lobes_min: expected at most anatomy.n_lobes_max")
+    st = cfg["stimulus"]
+    if st["kind"] not in ("pump", "infant"):
+        raise ConfigError(f"stimulus.kind: expected 'pump' or 'infant', got {st['kind']!r}")
+    if st["resolution"] not in ("averaged", "resolved"):
+        raise ConfigError(f"stimulus.resolution: expected 'averaged' or 'resolved', got {st['resolution']!r}")
+    if st.get("pattern", "two_phase") not in ("two_phase", "three_phase"):
+        raise ConfigError(f"stimulus.pattern: expected 'two_phase' or 'three_phase', got {st['pattern']!r}")
     neuro = cfg["neuro"]
     if neuro["mode"] not in ("network", "pulses"):
         raise ConfigError(f"neuro.mode: expected 'network' or 'pulses', got {neuro['mode']!r}")

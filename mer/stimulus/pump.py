@@ -1,10 +1,13 @@
-"""Breast pump stimulus, cycle-averaged.
+"""Pump and infant suck schedules: peak vacuum, baseline vacuum and cycle rate against time.
 
-A two-phase electric pump (Ramsay et al. 2005 J Hum Lact; Kent et al. 2008 Breastfeed Med): a
-stimulation phase of fast, shallow cycles (~120 cycles/min) for ~2 min, then an expression phase
-of slower cycles (~54-78 cycles/min) at the mother's maximum comfortable vacuum (-191 +/- 9 mmHg).
-Cycle-averaged: the pump's vacuum is replaced by its mean over a cycle (duty fraction times the
-peak), so the solver does not resolve individual cycles.
+- `pump`, pattern `two_phase` (Ramsay et al. 2005 J Hum Lact; Kent et al. 2008): a stimulation
+  phase of fast cycles (~120/min) for ~2 min, then expression (~54-78/min) at the maximum
+  comfortable vacuum (-191 +/- 9 mmHg).
+- `pump`, pattern `three_phase` (Ramsay 2005 J Hum Lact): 120/min until ejection, 20/min for 2 min,
+  then 55-78/min; "until ejection" is taken as the stimulation duration (time-based).
+- `infant` (Geddes et al. 2008): baseline -64 +/- 45, peak -145 +/- 58 mmHg; non-nutritive sucking
+  ~2 Hz until milk arrives, nutritive ~1 Hz after (the switch follows the milk removed so far).
+Phase changes are smooth (sigmoids) so the vector field stays differentiable.
 """
 
 from __future__ import annotations
@@ -12,37 +15,51 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-PHASE_SWITCH_WIDTH_S = 2.0  # s; smooth phase change keeps the vector field differentiable
+SWITCH_WIDTH_S = 2.0
+SWITCH_WIDTH_ML = 0.2
 
 
-def _expression_weight(t, s):
-    return jax.nn.sigmoid((t - s["stimulation_duration_s"]) / PHASE_SWITCH_WIDTH_S)
+def _after(t, t_switch):
+    return jax.nn.sigmoid((t - t_switch) / SWITCH_WIDTH_S)
 
 
-def peak_vacuum_mmHg(t, s):
-    """Peak vacuum of the current phase [mmHg, negative = suction]."""
-    w = _expression_weight(t, s)
-    return (1.0 - w) * s["stimulation_vacuum_mmHg"] + w * s["expression_vacuum_mmHg"]
+def session_on(t, s):
+    return jnp.where(t >= 0.0, 1.0, 0.0) * jax.nn.sigmoid((s["session_end_s"] - t) / SWITCH_WIDTH_S)
 
 
-def cycle_rate_per_min(t, s):
-    w = _expression_weight(t, s)
-    return (1.0 - w) * s["stimulation_cycles_per_min"] + w * s["expression_cycles_per_min"]
+def schedule(t, removed_mL, s, kind: str, pattern: str):
+    """(peak vacuum [mmHg], baseline vacuum [mmHg], cycles per min) at time t."""
+    if kind == "infant":
+        w = jax.nn.sigmoid((removed_mL - s["switch_volume_mL"]) / SWITCH_WIDTH_ML)
+        rate = (1.0 - w) * s["nonnutritive_cycles_per_min"] + w * s["nutritive_cycles_per_min"]
+        return s["peak_vacuum_mmHg"], s["baseline_vacuum_mmHg"], rate
+    w = _after(t, s["stimulation_duration_s"])
+    peak = (1.0 - w) * s["stimulation_vacuum_mmHg"] + w * s["expression_vacuum_mmHg"]
+    if pattern == "three_phase":
+        slow = w * (1.0 - _after(t, s["stimulation_duration_s"] + s["slow_phase_duration_s"]))
+        rate = (1.0 - w) * s["stimulation_cycles_per_min"] + slow * s["slow_phase_cycles_per_min"]
+        rate = rate + (w - slow) * s["expression_cycles_per_min"]
+    else:
+        rate = (1.0 - w) * s["stimulation_cycles_per_min"] + w * s["expression_cycles_per_min"]
+    return peak, jnp.zeros_like(peak), rate
 
 
-def mean_vacuum_mmHg(t, s):
-    """Cycle-averaged vacuum at the nipple [mmHg]: zero outside the session."""
-    on = jax.nn.sigmoid(t / PHASE_SWITCH_WIDTH_S) * jax.nn.sigmoid((s["session_end_s"] - t) / PHASE_SWITCH_WIDTH_S)
-    return on * s["duty_fraction"] * peak_vacuum_mmHg(t, s)
+def afferent_input(t, removed_mL, s, kind, pattern):
+    """Afferent input from nipple stretch [1 = pump expression at -190 mmHg, 60 cycles/min]: grows
+    with the stretch (vacuum swing relative to the reference) and sub-linearly with the rate
+    (mechanoreceptors adapt)."""
+    peak, base, rate = schedule(t, removed_mL, s, kind, pattern)
+    stretch = jnp.abs(peak) / s["reference_vacuum_mmHg"]
+    return session_on(t, s) * stretch * jnp.sqrt(rate / s["reference_cycles_per_min"])
 
 
-def afferent_input(t, s):
-    """Afferent input from nipple stretch [dimensionless, 1 = expression phase at -190 mmHg].
+def vacuum_mmHg(t, phase_cycles, removed_mL, s, kind, pattern, resolved: bool):
+    """Vacuum at the nipple. Each cycle rises from the baseline to the peak and back as
+    (1 - cos 2 pi phase) / 2; cycle-averaged, that is the midpoint of baseline and peak."""
+    peak, base, _ = schedule(t, removed_mL, s, kind, pattern)
+    shape = 0.5 * (1.0 - jnp.cos(2.0 * jnp.pi * phase_cycles)) if resolved else 0.5
+    return session_on(t, s) * (base + (peak - base) * shape)
 
-    Each cycle stretches the nipple once; the input grows with the stretch (vacuum relative to
-    the reference) and sub-linearly with the cycle rate (mechanoreceptors adapt).
-    """
-    on = jnp.where(t >= 0.0, 1.0, 0.0) * jax.nn.sigmoid((s["session_end_s"] - t) / PHASE_SWITCH_WIDTH_S)
-    stretch = jnp.abs(peak_vacuum_mmHg(t, s)) / s["reference_vacuum_mmHg"]
-    rate = jnp.sqrt(cycle_rate_per_min(t, s) / s["reference_cycles_per_min"])
-    return on * stretch * rate
+
+def cycle_rate_per_s(t, removed_mL, s, kind, pattern):
+    return session_on(t, s) * schedule(t, removed_mL, s, kind, pattern)[2] / 60.0
