@@ -31,6 +31,8 @@ def test_nipple_outflow_equals_alveolar_outflow(small_result):
         "fullness": jnp.asarray(rng.uniform(0.1, 0.9, n)),
         "activation": jnp.asarray(rng.uniform(0.0, 1.0, n)),
         "duct_area_ratio": jnp.asarray(rng.uniform(0.3, 1.5, setup.tree.n_segments)),
+        "suck_phase": jnp.asarray(0.3),
+        "removed": jnp.asarray(5.0),
     }
     m = mammary_fluxes(300.0, y, setup.params, setup.structure, setup.tree)
     storage = np.asarray(m["duct_area_rate"] * unloaded_volume_mL(setup.params, setup.structure))
