@@ -50,6 +50,13 @@ def unloaded_volume_mL(params, structure):
     return jnp.pi * r0**2 * structure["duct_length_mm"] * 1.0e-3  # mm^3 -> mL
 
 
+def pore_opening(pressure_across_mmHg, d, width_mmHg=2.0):
+    """Nipple pores open when milk presses on them from inside by more than an opening pressure
+    and close (to a small leak) otherwise; under a pump's vacuum they stay open."""
+    rest = d["pore_closed_fraction"]
+    return rest + (1.0 - rest) * jax.nn.sigmoid((pressure_across_mmHg - d["pore_opening_mmHg"]) / width_mmHg)
+
+
 def release_mU_per_s(t, y, params, structure, mode):
     basal = basal_release_mU_per_s(params["circulation"])
     scale = params["pituitary"]["release_scale"]  # central modulators (alcohol, opioids, ...)
@@ -88,11 +95,13 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=("pump", "two_p
     src_a = jax.ops.segment_sum(g_out * pressure, seg_of_agent, num_segments=n_seg)
     src_b = jax.ops.segment_sum(g_out, seg_of_agent, num_segments=n_seg)
     p_vac = stimulus_vacuum(t, y, params, stim)
-    # 1) pressures with the walls held still -> how fast each wall moves; 2) that volume change as a
-    # known sink at each segment's distal node -> pressures and flows (mass conserved exactly)
-    p_still, _, _ = solve_tree(tree, g_seg, g_pore, src_a, src_b, p_vac)
+    # 1) pressures with the walls held still and the pores open -> how fast each wall moves and which
+    # pores are pushed open; 2) that volume change as a known sink at each segment's distal node,
+    # through the pores as opened -> pressures and flows (mass conserved exactly)
+    p_still, p_pore_still, _ = solve_tree(tree, g_seg, g_pore, src_a, src_b, p_vac)
     d_area = area_ratio_rate(y["duct_area_ratio"], p_still - external, wall)
     storage = d_area * unloaded_volume_mL(params, structure)
+    g_pore = g_pore * pore_opening(p_pore_still[tree.levels()[0]] - p_vac, d)
     p_dist, p_prox, q_seg = solve_tree(tree, g_seg, g_pore, src_a - storage, src_b, p_vac)
     q_alv = g_out * (pressure - p_dist[seg_of_agent])
     roots = tree.levels()[0]

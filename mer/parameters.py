@@ -148,6 +148,8 @@ SPECS: dict[str, Spec] = {
     ),
     "params.duct_wall.pressure_scale_mmHg": pos("mmHg", "tube-law pressure scale (unchecked)"),
     "params.duct_wall.wall_tau_s": pos("s", "viscoelastic lag of the duct wall (unchecked)"),
+    "params.ducts.pore_opening_mmHg": Spec("mmHg", "pore opening pressure (unchecked)", float, 0.0),
+    "params.ducts.pore_closed_fraction": frac("leak of a closed pore (unchecked)", low_open=True),
     "params.milk.density_g_per_mL": pos("g/mL", "milk density ~1.03 g/mL"),
     # atosiban
     "params.atosiban.bolus_mg": Spec("mg", "6.75 mg bolus (SmPC)", float, 0.0),

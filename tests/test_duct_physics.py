@@ -29,3 +29,13 @@ def test_main_ducts_widen_during_ejections_and_narrow_after(default_result):
         after = radius[(t >= end - 30) & (t < end)].mean()
         assert during > 1.03 * before  # dilation with the ejected milk (Ramsay 2004; Geddes 2009)
         assert after < during - 0.5 * (during - before)  # and back toward baseline after
+
+
+def test_pores_open_under_pressure_and_close_without_it():
+    import jax.numpy as jnp
+
+    from mer.model import pore_opening
+
+    d = {"pore_opening_mmHg": jnp.asarray(5.0), "pore_closed_fraction": jnp.asarray(0.02)}
+    closed, half, open_ = (float(pore_opening(jnp.asarray(p), d)) for p in (-20.0, 5.0, 40.0))
+    assert closed < 0.03 and abs(half - 0.51) < 1e-12 and open_ > 0.999
