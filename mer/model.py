@@ -198,6 +198,8 @@ def make_observer(tree: DuctTree, mode: str, stim=("pump", "two_phase", False)):
             "vacuum": m["vacuum"],
         }
         out["neuron_synchrony"] = synchrony(y["neuron_rate"]) if mode == "network" else jnp.zeros(())
+        if mode == "network":
+            out["neuron_rate"] = y["neuron_rate"]  # 48 cells: cheap at the fine save rate
         return out
 
     return observe

@@ -42,10 +42,7 @@ def _solver_fn(
     ts_tree = jnp.asarray(save_times(duration_s, tree_save_dt_s))
 
     def agents(t, y, args):
-        out = {"fullness": y["fullness"], "activation": y["activation"]}
-        if mode == "network":
-            out["neuron_rate"] = y["neuron_rate"]
-        return out
+        return {"fullness": y["fullness"], "activation": y["activation"]}
 
     def ducts(t, y, args):
         m = mammary_fluxes(t, y, *args, tree, stim)

@@ -110,10 +110,12 @@ def save_simulation(path, result) -> pathlib.Path:
         _dataset(tr, "pressure_in", result.tree["pressure_in"], "mmHg", note="upstream (distal) end")
         _dataset(tr, "pressure_out", result.tree["pressure_out"], "mmHg", note="downstream end, toward the nipple")
         _dataset(tr, "flow", result.tree["flow"], "mL/s", note="from the upstream end toward the nipple")
-        if "neuron_rate" in result.alveoli:
+        if "neuron_rate" in result.timeseries:
             ne = f.create_group("neurons")
-            _dataset(ne, "time", result.alveoli_time, "s")
-            _dataset(ne, "rate", result.alveoli["neuron_rate"], "1", note="normalised to the burst peak ~60 spikes/s")
+            _dataset(ne, "time", result.time, "s")
+            _dataset(
+                ne, "rate", result.timeseries["neuron_rate"], "1", note="normalised to the burst peak ~60 spikes/s"
+            )
         bal = f.create_group("balance")
         for k, v in result.balance.items():
             _dataset(bal, k, v, "mL")

@@ -68,6 +68,18 @@ def main(cfg: DictConfig) -> None:
             out_dir / "flow.png",
             title,
         )
+        if "neuron_rate" in ts:
+            from mer.outputs.neuro_plot import plot_neurons
+
+            plot_neurons(
+                result.time,
+                ts["neuron_rate"],
+                result.time,
+                ts["release_rate"],
+                ts["plasma_ot"],
+                out_dir / "neurons.png",
+                title,
+            )
     print(report(result, time.perf_counter() - start))
     print(f"archive              {archive}")
 

@@ -1,0 +1,60 @@
+"""OT neuron network: bursts emerge above a drive threshold, synchronise, and set human timing."""
+
+import numpy as np
+import pytest
+
+from mer.simulate import simulate
+
+
+def burst_onsets(result, level=0.5):
+    on = result.timeseries["neuron_synchrony"] > level
+    return result.time[1:][np.diff(on.astype(int)) == 1]
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return simulate([])
+
+
+def test_no_bursts_without_suckling():
+    r = simulate(["intervention=sci"])
+    assert r.timeseries["neuron_synchrony"].max() < 0.05
+
+
+def test_bursts_only_above_a_drive_threshold(baseline):
+    """Silent state stable below threshold (drive 0.6 x input), relaxation oscillation above."""
+    weak = simulate(["neuro.drive_gain=0.6"])
+    assert burst_onsets(weak).size == 0
+    assert burst_onsets(baseline).size >= 3
+
+
+def test_synchrony_rises_during_a_burst(baseline):
+    ts = baseline.timeseries
+    peak = np.argmax(ts["release_rate"])
+    assert ts["neuron_synchrony"][peak] > 0.9
+    quiet = ts["release_rate"] < 0.05
+    assert ts["neuron_synchrony"][quiet].max() < 0.1
+
+
+def test_plasma_half_life_fitted_after_a_pulse():
+    """One release pulse: log(C - C_basal) decays with t1/2 = 3.2 min (fit between 2 and 8 min)."""
+    r = simulate(["neuro=pulses", "neuro.onsets_s=[60.0]", "neuro.amounts_mU=[40.0]", "neuro.widths_s=[8.0]"])
+    t, c = r.time, r.timeseries["plasma_ot"]
+    basal = r.config["params"]["circulation"]["basal_pM"]
+    window = (t > 120) & (t < 480)
+    slope = np.polyfit(t[window], np.log(c[window] - basal), 1)[0]
+    half_life_min = np.log(2) / -slope / 60
+    assert 3.0 <= half_life_min <= 4.0
+
+
+def test_human_timing_over_20_seeds():
+    """First release 30-150 s, 4-6 bursts per 15 min, intervals 60-300 s (PARAMETERS.md)."""
+    firsts, counts, intervals = [], [], []
+    for seed in range(20):
+        onsets = burst_onsets(simulate([f"seed={seed}", "anatomy.n_alveoli=200", "anatomy.generations=2"]))
+        firsts.append(onsets[0])
+        counts.append(onsets.size)
+        intervals.extend(np.diff(onsets))
+    assert 30 <= min(firsts) and max(firsts) <= 150
+    assert 4 <= min(counts) and max(counts) <= 6
+    assert 60 <= min(intervals) and max(intervals) <= 300
