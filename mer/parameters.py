@@ -2,7 +2,7 @@
 
 The values live in configs/ (YAML, so that Hydra can select and override them); this registry
 says what each one means. `validate` checks a resolved configuration against it and names the
-offending field. "unchecked" marks a prior or estimate (PARAMETERS.md); "model" marks a
+offending field. "unchecked" marks a prior or estimate (docs/literature.md); "model" marks a
 dimensionless model constant chosen to reproduce the observed sessions.
 """
 
@@ -30,20 +30,20 @@ def frac(source, low_open=False):
     return Spec("1", source, float, 0.0, 1.0, low_open)
 
 
-MODEL = "model constant, tuned to the observed sessions (PARAMETERS.md)"
+MODEL = "model constant, tuned to the observed sessions (docs/literature.md)"
 SPECS: dict[str, Spec] = {
     "seed": Spec("1", "random seed", int, 0),
     "duration_s": pos("s", "15-min pumping session (Kent et al. 2008)"),
     "plot": Spec("1", "write flow.png", bool),
     # circulation
-    "params.circulation.half_life_s": pos("s", "3.2 min median after IV bolus (classic PK study; PARAMETERS.md)"),
+    "params.circulation.half_life_s": pos("s", "3.2 min median after IV bolus (classic PK study; docs/literature.md)"),
     "params.circulation.clearance_L_per_min": pos("L/min", "postpartum clearance 1.3-1.4 L/min (Am J Physiol 1990)"),
     "params.circulation.basal_pM": Spec("pM", "0.7 uU/mL ~1.2 pg/mL (Johnston & Amico 1986 JCEM)", float, 0.0),
     "params.circulation.mammary_delivery": pos("1", "mammary blood flow delivery factor (unchecked; 1 = normal)"),
     # pituitary
     "params.pituitary.store_mU": pos("mU", "3000-9000 mU (Marasco 2022 deck; unchecked)"),
     "params.pituitary.release_gain_mU_per_s": Spec(
-        "mU/s", "gives 35-80 mU per burst (plasma peaks, PARAMETERS.md)", float, 0.0
+        "mU/s", "gives 35-80 mU per burst (plasma peaks, docs/literature.md)", float, 0.0
     ),
     "params.pituitary.release_scale": Spec(
         "1", "central modulation of release, 1 none (alcohol: Cobo 1973; morphine: Lindow 1999)", float, 0.0
@@ -83,7 +83,7 @@ SPECS: dict[str, Spec] = {
         True,
     ),
     "params.alveoli.fullness_sd": Spec("1", "spread of initial fullness, logit scale (unchecked)", float, 0.0),
-    "params.alveoli.ec50_pM": pos("pM", "in-vivo effective EC50, prior 10-100 pM (PARAMETERS.md; unchecked)"),
+    "params.alveoli.ec50_pM": pos("pM", "in-vivo effective EC50, prior 10-100 pM (docs/literature.md; unchecked)"),
     "params.alveoli.hill": pos("1", "Hill coefficient ~1-1.5 (estimate; OT Kd Hill ~1, Tahara 2000)"),
     "params.alveoli.fullness_sensitivity": Spec(
         "1", "fuller alveoli respond faster (Marasco 2022 deck; size unchecked)", float, 0.0
@@ -214,7 +214,7 @@ SPECS: dict[str, Spec] = {
     "neuro.n_neurons": Spec("1", "48 cells (Rossoni 2008)", int, 1),
     "neuro.n_bundles": Spec("1", "12 dendritic bundles (Rossoni 2008)", int, 1),
     "neuro.drive_gain": Spec("1", MODEL, float, 0.0),
-    "neuro.drive_tau_s": pos("s", "first ejection ~1-2.5 min into pumping (PARAMETERS.md); " + MODEL),
+    "neuro.drive_tau_s": pos("s", "first ejection ~1-2.5 min into pumping (docs/literature.md); " + MODEL),
     "neuro.threshold": Spec("1", MODEL),
     "neuro.gain_width": pos("1", MODEL),
     "neuro.excitability_sd": Spec("1", "heterogeneous excitability (Rossoni 2008)", float, 0.0),
@@ -223,10 +223,10 @@ SPECS: dict[str, Spec] = {
     "neuro.rate_tau_s": pos("s", MODEL),
     "neuro.fatigue_weight": Spec("1", MODEL, float, 0.0),
     "neuro.fatigue_rate_per_s": Spec("1/s", "burst duration; " + MODEL, float, 0.0),
-    "neuro.fatigue_tau_s": pos("s", "inter-burst interval ~1.5-4 min (PARAMETERS.md); " + MODEL),
+    "neuro.fatigue_tau_s": pos("s", "inter-burst interval ~1.5-4 min (docs/literature.md); " + MODEL),
     "neuro.central_block": frac("central block of afferent drive (0 none)"),
     "neuro.onsets_s": Spec("s", "pulse centres", list),
-    "neuro.amounts_mU": Spec("mU", "35-80 mU per pulse (PARAMETERS.md)", list, 0.0),
+    "neuro.amounts_mU": Spec("mU", "35-80 mU per pulse (docs/literature.md)", list, 0.0),
     "neuro.widths_s": Spec("s", "pulse width (surges < 1 min, Weitzman 1980)", list, 0.0, math.inf, True),
     # solver
     "solver.rtol": pos("1", "relative tolerance"),

@@ -14,8 +14,10 @@ from mer.model import initial_state, make_observer, make_vector_field, mammary_f
 
 
 def save_times(duration_s: float, dt_s: float) -> np.ndarray:
-    n = int(round(duration_s / dt_s))
-    return np.linspace(0.0, n * dt_s, n + 1)
+    """0, dt, 2 dt, ... and the end of the session (never past it)."""
+    n = int(np.floor(duration_s / dt_s + 1e-9))
+    ts = np.arange(n + 1) * dt_s
+    return ts if np.isclose(ts[-1], duration_s) else np.append(ts, duration_s)
 
 
 @functools.lru_cache(maxsize=16)

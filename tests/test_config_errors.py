@@ -23,6 +23,11 @@ from mer.simulate import simulate
         ("duration_s=fifteen", "duration_s", "expected a number"),
         ("plot=3", "plot", "expected true or false"),
         ("anatomy.n_alveoli=10", "anatomy.n_alveoli", "at least one agent per lobule"),
+        ("anatomy.n_alveoli=100.0", "anatomy.n_alveoli", "expected an integer"),
+        ("anatomy.kind=generated", "anatomy.kind", "select the config group instead (anatomy=generated)"),
+        ("neuro.mode=pulses", "neuro.mode", "select the config group instead (neuro=pulses)"),
+        ("stimulus.kind=infant", "stimulus.kind", "select the config group instead (stimulus=infant)"),
+        ("stimulus.resolution=fine", "stimulus.resolution", "expected 'averaged' or 'resolved'"),
         ("neuro=pulses", "neuro.onsets_s", None),  # valid: must not raise
     ],
 )
@@ -64,3 +69,8 @@ def test_cli_reports_bad_override_and_exits_nonzero(tmp_path):
     assert proc.returncode != 0
     assert "anatomy.n_alveoli" in proc.stderr
     assert not (tmp_path / "run.h5").exists()
+
+
+def test_intervention_that_needs_the_network_says_so():
+    with pytest.raises(ConfigError, match="intervention.sci: acts on the afferent drive"):
+        simulate(["neuro=pulses", "intervention=sci", "anatomy.n_alveoli=100", "anatomy.generations=2"])

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mer.ducts.network import MMHG_PER_DYN_CM2
+DYN_CM2_PER_MMHG = 1333.22  # 1 mmHg = 133.322 Pa, written out independently of the model
 
 
 def test_saved_segment_flows_obey_poiseuille(default_result):
@@ -10,7 +10,7 @@ def test_saved_segment_flows_obey_poiseuille(default_result):
     tree = default_result.setup.tree
     mu_poise = default_result.config["params"]["ducts"]["milk_viscosity_mPa_s"] * 0.01
     r_cm = tr["radius"] * 0.1
-    dp_dyn = (tr["pressure_in"] - tr["pressure_out"]) / MMHG_PER_DYN_CM2
+    dp_dyn = (tr["pressure_in"] - tr["pressure_out"]) * DYN_CM2_PER_MMHG
     expected = np.pi * r_cm**4 * dp_dyn / (8.0 * mu_poise * tree.length_mm * 0.1)  # cm^3/s = mL/s
     np.testing.assert_allclose(tr["flow"], expected, rtol=1e-9, atol=1e-15)
     assert np.abs(tr["flow"]).max() > 0.01

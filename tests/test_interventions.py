@@ -79,8 +79,10 @@ def test_stress_lowers_ejections_more_than_available_milk(run):
     ratio = neuron_bursts(stressed) / neuron_bursts(base)
     assert abs(ratio - 1.28 / 2.25) <= 0.15
     assert stressed.metrics["n_mer"] < base.metrics["n_mer"]
-    milk_ratio = stressed.balance["initial_ml"] / base.balance["initial_ml"]
-    assert 1.0 - ratio > 1.0 - milk_ratio
+    # production is not what stress takes away: milk made during the session stays within 15 %
+    made = stressed.balance["secreted_ml"] / base.balance["secreted_ml"]
+    assert abs(made - 1.0) <= 0.15
+    assert 1.0 - ratio > abs(made - 1.0)
 
 
 def test_mgso4_weak_to_moderate(run):
@@ -126,11 +128,11 @@ def test_morphine_abolishes_ejection(run):
 
 @pytest.mark.parametrize("name", ["nifedipine", "labour_ot", "obesity", "preeclampsia", "hypothyroid"])
 def test_impairments_lower_the_yield(run, name):
-    """Direction from the mechanism (DESIGN.md 6); sizes are unchecked priors."""
+    """Direction from the mechanism (docs/reference_design.md 6); sizes are unchecked priors."""
     assert change(run, f"intervention={name}") < 0.0
 
 
-def test_interventions_compose_in_order(run):
+def test_interventions_compose(run):
     both = run("intervention=[stress,warmth]")
     p = both.setup.params
     assert float(p["ducts"]["tone"]) == pytest.approx((1 - 0.03) * (1 + 0.04))

@@ -48,7 +48,7 @@ def test_plasma_half_life_fitted_after_a_pulse():
 
 
 def test_human_timing_over_20_seeds():
-    """First release 30-150 s, 4-6 bursts per 15 min, intervals 60-300 s (PARAMETERS.md)."""
+    """First release 30-150 s, 4-6 bursts per 15 min, intervals 60-300 s (docs/literature.md)."""
     firsts, counts, intervals = [], [], []
     for seed in range(20):
         onsets = burst_onsets(simulate([f"seed={seed}", "anatomy.n_alveoli=200", "anatomy.generations=2"]))

@@ -6,7 +6,7 @@ Receptor density varies between lobules and, less, between the agents of one lob
 (log-normal scales); since gap junctions make a lobule respond as one, the lobule spread sets how
 graded the breast's response to the size of an OT pulse is. Atosiban shifts EC50 competitively,
 EC50 (1 + A_free / Ki) (Phaneuf 1994). The in-vivo effective EC50 is far below the in-vitro
-1-9 nM (prior 10-100 pM, PARAMETERS.md).
+1-9 nM (prior 10-100 pM, docs/literature.md).
 
 Receptors desensitise under sustained OT (tachyphylaxis): the signal that drives Ca2+ release is
 the occupancy above a desensitised fraction that follows occupancy with time constant tau_des, so

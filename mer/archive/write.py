@@ -60,18 +60,30 @@ def _root_attrs(f, kind, config):
     f.attrs["mer_version"] = mer.__version__
     f.attrs["jax_version"] = jax.__version__
     f.attrs["git_commit"] = git_commit()
-    f.attrs["seed"] = int(config.get("seed", 0))
+    f.attrs["seed"] = int(config.get("seed", -1))  # -1: not a single seeded run (ablation, sweep)
     f.attrs["created"] = datetime.datetime.now(datetime.UTC).isoformat()
     f.create_dataset("config", data=yaml.safe_dump(config, sort_keys=False))
     f["config"].attrs["unit"] = "yaml"
 
 
-def _params(f, config):
+def _used_value(path, config, used):
+    """The value a run used: from the built parameters (after interventions and anatomy draws)
+    where they hold it, else from the configuration."""
+    parts = path.split(".")
+    if parts[0] == "params":
+        parts = parts[1:]
+    node = used if used is not None and parts[0] in used else config
+    if node is config:
+        parts = path.split(".")
+    for part in parts:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _params(f, config, used=None):
     g = f.create_group("params")
     for path, spec in SPECS.items():
-        node = config
-        for part in path.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
+        node = _used_value(path, config, used)
         if node is None or isinstance(node, (str, bool)):
             continue
         _dataset(g, path.removeprefix("params."), np.asarray(node, dtype=float), spec.unit, source=spec.source)
@@ -85,7 +97,7 @@ def save_simulation(path, result) -> pathlib.Path:
 
     def fill(f):
         _root_attrs(f, "simulation", result.config)
-        _params(f, result.config)
+        _params(f, result.config, result.setup.params)
         ts = f.create_group("timeseries")
         _dataset(ts, "time", result.time, "s")
         for name, unit in UNITS.items():

@@ -1,6 +1,6 @@
 """Plasma oxytocin, one compartment: dC/dt = R * c_per_mU - k_el C.
 
-k_el = ln 2 / t_half with t_half 3.2 min median after an IV bolus (PARAMETERS.md); the volume of
+k_el = ln 2 / t_half with t_half 3.2 min median after an IV bolus (docs/literature.md); the volume of
 distribution follows from the postpartum clearance (~1.4 L/min): V = CL t_half / ln 2 (~6.5 L).
 1 IU = 1.71 ug, so 1 mU in V litres gives 1.71 / V pg/mL (~pM; OT 1007 g/mol).
 """

@@ -25,7 +25,7 @@ def _leaves(d, prefix=""):
 def _check_number(path, value, spec: Spec):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{path}: expected a number in {spec.unit}, got {value!r} ({type(value).__name__})")
-    if spec.kind is int and not float(value).is_integer():
+    if spec.kind is int and not isinstance(value, int):
         raise ConfigError(f"{path}: expected an integer, got {value!r}")
     if not math.isfinite(value):
         raise ConfigError(f"{path}: expected a finite number, got {value!r}")
@@ -57,7 +57,32 @@ def validate(cfg: dict) -> None:
     _check_consistency(cfg)
 
 
+REQUIRED = {
+    ("anatomy", "kind", "average"): ("n_lobes", "main_duct_radius_mm"),
+    ("anatomy", "kind", "generated"): ("n_lobes_mean", "n_lobes_max", "capacity_mean_mL"),
+    ("neuro", "mode", "network"): ("n_neurons", "drive_gain"),
+    ("neuro", "mode", "pulses"): ("onsets_s", "amounts_mU", "widths_s"),
+    ("stimulus", "kind", "pump"): ("stimulation_duration_s", "expression_vacuum_mmHg"),
+    ("stimulus", "kind", "infant"): ("switch_volume_mL", "peak_vacuum_mmHg"),
+}
+
+
+def _check_group_kinds(cfg):
+    """A kind switched by a field (`anatomy.kind=generated`) needs its group's fields: select the
+    group instead (`anatomy=generated`)."""
+    for (group, field, kind), keys in REQUIRED.items():
+        node = cfg[group]
+        if node.get(field) == kind:
+            missing = [k for k in keys if k not in node]
+            if missing:
+                raise ConfigError(
+                    f"{group}.{field}: {kind!r} needs {group}.{missing[0]}; select the config group "
+                    f"instead ({group}={kind if group != 'neuro' else kind})"
+                )
+
+
 def _check_consistency(cfg):
+    _check_group_kinds(cfg)
     an = cfg["anatomy"]
     if an["kind"] not in ("average", "generated"):
         raise ConfigError(f"anatomy.kind: expected 'average' or 'generated', got {an['kind']!r}")

@@ -66,6 +66,9 @@ def place_segments(tree: DuctTree, directions, branch_angle_deg, rng=None):
 def generated_anatomy(an: dict, seed: int):
     """(tree, storage_capacity_mL, pore_diameter_mm) drawn from the statistics in `an`."""
     rng = np.random.default_rng([seed, 7])
+    sigma = an["capacity_sd_log"]  # drawn first: independent of the tree size
+    mu = np.log(an["capacity_mean_mL"]) - 0.5 * sigma**2
+    capacity = float(np.clip(rng.lognormal(mu, sigma), an["capacity_min_mL"], an["capacity_max_mL"]))
     n_lobes = int(
         np.clip(np.rint(rng.normal(an["n_lobes_mean"], an["n_lobes_sd"])), an["n_lobes_min"], an["n_lobes_max"])
     )
@@ -88,9 +91,6 @@ def generated_anatomy(an: dict, seed: int):
         jitter = np.exp(an["length_jitter"] * rng.standard_normal(idx.size))
         length[idx] = length[parent] * an["length_ratio"] * jitter
     tree = DuctTree(tree.parent, tree.generation, tree.lobe, length, radius, tree.terminal)
-    sigma = an["capacity_sd_log"]
-    mu = np.log(an["capacity_mean_mL"]) - 0.5 * sigma**2
-    capacity = float(np.clip(rng.lognormal(mu, sigma), an["capacity_min_mL"], an["capacity_max_mL"]))
     pore_diameter = rng.uniform(an["pore_diameter_mm_min"], an["pore_diameter_mm_max"], n_lobes)
     start, end = place_segments(tree, lobe_directions(n_lobes, rng), an["branch_angle_deg"], rng)
     return tree, capacity, pore_diameter, start, end

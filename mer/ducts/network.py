@@ -1,6 +1,6 @@
 """Quasi-steady milk flow through the duct tree, solved exactly in O(segments).
 
-Duct RC times are milliseconds against a 900 s session (DESIGN.md 4.5), so duct pressures are
+Duct RC times are milliseconds against a 900 s session (docs/reference_design.md 4.5), so duct pressures are
 treated as quasi-steady: at every evaluation of the vector field the tree's resistor network is
 solved exactly by two sweeps (Hines 1984; the same idea as jaxley's tree solver).
 

@@ -11,6 +11,8 @@ import copy
 
 import numpy as np
 
+from mer.config.validate import ConfigError
+
 NIFEDIPINE_G_PER_MOL = 346.3
 NIFEDIPINE_IC50_NM = 290.0  # geometric middle of 29 nM-2.9 uM (myometrium); unchecked for myoepithelium
 MGSO4_INVITRO_BLOCK = 0.35  # -30-40 % at 8 mM in vitro (Gynecol Endocrinol 2007)
@@ -74,8 +76,10 @@ def alcohol_inhibition(g_per_kg):
 
 
 def _block_drive(params, fraction):
+    """Block a fraction of the afferent drive (neuro=network). With neuro=pulses the pulses are
+    given explicitly, so only the interventions' other effects (release scale, periphery) act."""
     n = params["neuro"]
-    if "central_block" in n:  # network mode only: pulses are given explicitly
+    if "central_block" in n:
         n["central_block"] = 1.0 - (1.0 - n["central_block"]) * (1.0 - fraction)
 
 
@@ -137,8 +141,12 @@ def hypothyroid(params, d, anatomy):
 
 def sci(params, d, anatomy):
     """Spinal cord injury / nerve damage: afferent drive to the OT neurons lost."""
-    if "drive_gain" in params["neuro"]:
-        params["neuro"]["drive_gain"] = params["neuro"]["drive_gain"] * d["residual_drive"]
+    if "drive_gain" not in params["neuro"]:
+        raise ConfigError(
+            "intervention.sci: acts on the afferent drive of neuro=network; with neuro=pulses the "
+            "release pulses are given explicitly (set neuro.amounts_mU instead)"
+        )
+    params["neuro"]["drive_gain"] = params["neuro"]["drive_gain"] * d["residual_drive"]
 
 
 INTERVENTIONS = {
@@ -170,6 +178,6 @@ def apply_intervention(params, anatomy, interventions):
     anatomy = copy.deepcopy(anatomy)
     for name, doses in (interventions or {}).items():
         if name not in INTERVENTIONS:
-            raise ValueError(f"intervention.{name}: unknown intervention; expected one of {sorted(INTERVENTIONS)}")
+            raise ConfigError(f"intervention.{name}: unknown intervention; expected one of {sorted(INTERVENTIONS)}")
         INTERVENTIONS[name](params, doses, anatomy)
     return params, anatomy

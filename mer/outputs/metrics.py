@@ -1,4 +1,4 @@
-"""Session metrics from the flow curve (DESIGN.md 4.6; thresholds from Idei 2024)."""
+"""Session metrics from the flow curve (docs/reference_design.md 4.6; thresholds from Idei 2024)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 
 ACTIVE_FLOW_G_PER_S = 0.1  # active-flow threshold (Idei 2024)
 MIN_GAP_S = 20.0  # dips shorter than this do not split one ejection into two
-MIN_DURATION_S = 10.0  # shorter episodes are not ejections (ejections last 45 s - 3.5 min, PARAMETERS.md),
+MIN_DURATION_S = 10.0  # shorter episodes are not ejections (ejections last 45 s - 3.5 min, docs/literature.md),
 # e.g. the milk already in the ducts, expressed as they collapse when the pump starts
 
 

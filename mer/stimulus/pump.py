@@ -46,7 +46,7 @@ def schedule(t, removed_mL, s, kind: str, pattern: str):
 
 def afferent_input(t, removed_mL, s, kind, pattern):
     """Afferent input from nipple stretch [1 = pump expression at -190 mmHg, 60 cycles/min]: grows
-    with the stretch (vacuum swing relative to the reference) and sub-linearly with the rate
+    with the stretch (peak vacuum relative to the reference) and sub-linearly with the rate
     (mechanoreceptors adapt)."""
     peak, base, rate = schedule(t, removed_mL, s, kind, pattern)
     stretch = jnp.abs(peak) / s["reference_vacuum_mmHg"]
