@@ -265,5 +265,8 @@ SPECS: dict[str, Spec] = {
     "intervention.obesity.myoepithelium_scale": frac("fewer myoepithelial cells (unchecked)"),
     "intervention.preeclampsia.contractility_scale": frac("weaker contraction response (unchecked)"),
     "intervention.hypothyroid.release_scale": frac("less OT release (unchecked)"),
+    "intervention.caesarean.central_block": frac(
+        "fewer OT pulses after emergency caesarean (Nissen 1996); size unchecked"
+    ),
     "intervention.sci.residual_drive": frac("afferent drive left after spinal cord injury"),
 }

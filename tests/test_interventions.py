@@ -79,6 +79,7 @@ def test_stress_lowers_ejections_more_than_available_milk(run):
     ratio = neuron_bursts(stressed) / neuron_bursts(base)
     assert abs(ratio - 1.28 / 2.25) <= 0.15
     assert stressed.metrics["n_mer"] < base.metrics["n_mer"]
+
     # available milk: what the breast held at the start plus what it made during the session
     def available(r):
         return r.balance["initial_ml"] + r.balance["secreted_ml"]
@@ -139,3 +140,28 @@ def test_interventions_compose(run):
     p = both.setup.params
     assert float(p["ducts"]["tone"]) == pytest.approx((1 - 0.03) * (1 + 0.04))
     assert float(p["neuro"]["central_block"]) == pytest.approx(0.18)
+
+
+def test_caesarean_gives_fewer_pulses(run):
+    """Nissen 1996: fewer OT pulses after emergency caesarean (direction only)."""
+    base = run("duration_s=1200")
+    cs = run("duration_s=1200", "intervention=caesarean")
+    assert neuron_bursts(cs) < neuron_bursts(base)
+
+
+def test_atosiban_shifts_the_ot_dose_response_twentyfold():
+    """Standard dosing: free atosiban at steady state vs Ki 10 nM moves EC50 >= 20x (Phaneuf 1994)."""
+    import jax.numpy as jnp
+
+    from mer.alveoli.receptor import ec50_pM
+    from mer.circulation.atosiban import free_nM
+    from mer.config.compose import compose_config
+
+    p = compose_config(["intervention=atosiban"])["params"]
+    a = p["atosiban"]
+    steady_ng_per_mL = 300.0 / 60.0 / a["clearance_L_per_h"] * 3600.0  # infusion / clearance
+    antagonist = free_nM(steady_ng_per_mL, a)
+    alv = {k: jnp.asarray(v) for k, v in p["alveoli"].items()}
+    shift = ec50_pM(0.5, 0.0, 0.0, antagonist, alv) / ec50_pM(0.5, 0.0, 0.0, 0.0, alv)
+    assert 420.0 <= steady_ng_per_mL <= 470.0  # 442 +/- 73 ng/mL observed at 300 ug/min (Goodwin 1995)
+    assert float(shift) >= 20.0

@@ -70,6 +70,11 @@ def stress(params, d, anatomy):
     params["ducts"]["tone"] = params["ducts"]["tone"] * max(0.0, 1.0 - d["duct_tone_loss_per_level"] * level)
 
 
+def caesarean(params, d, anatomy):
+    """Emergency caesarean: fewer OT pulses on day 2 (Nissen 1996), as a central block of drive."""
+    _block_drive(params, d["central_block"])
+
+
 def alcohol_inhibition(g_per_kg):
     """Inhibition of OT release by an alcohol dose, Cobo 1973 bands (linear between midpoints)."""
     return float(np.interp(g_per_kg, COBO_G_PER_KG, COBO_INHIBITION))
@@ -152,6 +157,7 @@ def sci(params, d, anatomy):
 INTERVENTIONS = {
     f.__name__: f
     for f in (
+        caesarean,
         cx43_ko,
         atosiban,
         nifedipine,
