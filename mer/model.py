@@ -19,7 +19,7 @@ from mer.alveoli.mechanics import coherence, outlet_conductance, pressure_mmHg, 
 from mer.alveoli.receptor import ec50_pM, occupancy, receptor_signal
 from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
 from mer.circulation.exogenous import exogenous_input_mU_per_s
-from mer.circulation.plasma import basal_release_mU_per_s, plasma_rhs
+from mer.circulation.plasma import basal_peripheral_pM, basal_release_mU_per_s, plasma_rhs
 from mer.ducts.network import poiseuille_conductance, solve_tree
 from mer.ducts.tree import DuctTree
 from mer.ducts.wall import area_ratio_rate
@@ -150,7 +150,9 @@ def make_vector_field(tree: DuctTree, mode: str, stim=("pump", "two_phase", Fals
         basal = basal_release_mU_per_s(params["circulation"])
         dy["pituitary_store"] = -(release - basal)
         exogenous = exogenous_input_mU_per_s(t, params["exogenous"])
-        dy["plasma_ot"] = plasma_rhs(y["plasma_ot"], release + exogenous, params["circulation"])
+        dy["plasma_ot"], dy["peripheral_ot"] = plasma_rhs(
+            y["plasma_ot"], y["peripheral_ot"], release + exogenous, params["circulation"]
+        )
         dy["atosiban"] = atosiban_rhs(y["atosiban"], params["atosiban"])
 
         antagonist = free_nM(y["atosiban"], params["atosiban"])
@@ -223,6 +225,7 @@ def initial_state(params, structure, n_neurons, n_bundles, mode):
     y = {
         "pituitary_store": params["pituitary"]["store_mU"] + zero,
         "plasma_ot": c["basal_pM"] + zero,
+        "peripheral_ot": basal_peripheral_pM(c) + zero,
         "atosiban": atosiban + zero,
         "fullness": fullness,
         "activation": jnp.zeros_like(fullness),

@@ -39,6 +39,13 @@ SPECS: dict[str, Spec] = {
     "params.circulation.half_life_s": pos("s", "3.2 min median after IV bolus (classic PK study; docs/literature.md)"),
     "params.circulation.clearance_L_per_min": pos("L/min", "postpartum clearance 1.3-1.4 L/min (Am J Physiol 1990)"),
     "params.circulation.basal_pM": Spec("pM", "0.7 uU/mL ~1.2 pg/mL (Johnston & Amico 1986 JCEM)", float, 0.0),
+    "params.circulation.two_compartment": Spec("1", "0 one compartment, 1 two compartments (De Groot 1995)", int, 0, 1),
+    "params.circulation.alpha_half_life_s": pos("s", "t1/2,alpha 0.049 h after 1 IU IV (De Groot et al. 1995)"),
+    "params.circulation.beta_half_life_s": pos("s", "t1/2,beta 0.33 h (De Groot et al. 1995)"),
+    "params.circulation.two_compartment_clearance_L_per_h": pos("L/h", "CL 67 L/h (De Groot et al. 1995)"),
+    "params.circulation.central_volume_L": pos(
+        "L", "central volume, not in De Groot's fit; must give k10 between beta and alpha (unchecked)"
+    ),
     "params.circulation.mammary_delivery": pos("1", "mammary blood flow delivery factor (unchecked; 1 = normal)"),
     # pituitary
     "params.pituitary.store_mU": pos("mU", "3000-9000 mU (Marasco 2022 deck; unchecked)"),

@@ -58,3 +58,36 @@ def test_human_timing_over_20_seeds():
     assert 30 <= min(firsts) and max(firsts) <= 150
     assert 4 <= min(counts) and max(counts) <= 6
     assert 60 <= min(intervals) and max(intervals) <= 300
+
+
+def test_two_compartment_plasma_decays_with_de_groot_half_lives():
+    """De Groot 1995: t1/2,beta 0.33 h; the terminal decay after one pulse (fit 30-45 min, ten
+    alpha half-lives on) follows it."""
+    r = simulate(
+        [
+            "neuro=pulses",
+            "neuro.onsets_s=[60.0]",
+            "neuro.amounts_mU=[1000.0]",
+            "neuro.widths_s=[5.0]",
+            "params.circulation.two_compartment=1",
+            "duration_s=2760",
+            "anatomy.n_alveoli=100",
+            "anatomy.generations=2",
+            "solver.agent_save_dt_s=60",
+            "solver.tree_save_dt_s=60",
+        ]
+    )
+    t, c = r.time, r.timeseries["plasma_ot"] - r.config["params"]["circulation"]["basal_pM"]
+    late = (t > 1800) & (t < 2700)
+    early = (t > 90) & (t < 300)
+    late_half_life_h = np.log(2) / -np.polyfit(t[late], np.log(c[late]), 1)[0] / 3600
+    early_half_life_h = np.log(2) / -np.polyfit(t[early], np.log(c[early]), 1)[0] / 3600
+    assert abs(late_half_life_h - 0.33) <= 0.1 * 0.33
+    assert early_half_life_h < 0.5 * late_half_life_h  # distribution phase first
+
+
+def test_two_compartment_central_volume_is_checked():
+    from mer.config.validate import ConfigError
+
+    with pytest.raises(ConfigError, match="params.circulation.central_volume_L"):
+        simulate(["params.circulation.two_compartment=1", "params.circulation.central_volume_L=2.0"])

@@ -1,7 +1,14 @@
-"""Plasma oxytocin, one compartment: dC/dt = R * c_per_mU - k_el C.
+"""Plasma oxytocin: one compartment (default) or two (De Groot et al. 1995).
 
-k_el = ln 2 / t_half with t_half 3.2 min median after an IV bolus (docs/literature.md); the volume of
-distribution follows from the postpartum clearance (~1.4 L/min): V = CL t_half / ln 2 (~6.5 L).
+One compartment: k_el = ln 2 / t_half with t_half 3.2 min median after an IV bolus
+(docs/literature.md); the volume follows from the postpartum clearance (~1.4 L/min):
+V = CL t_half / ln 2 (~6.5 L).
+Two compartments (`circulation.two_compartment=1`): De Groot's fit to 1 IU IV gives t_half,alpha
+0.049 h, t_half,beta 0.33 h and CL 67 L/h (their Vd 33 L is CL / beta). The central volume V1 is not
+in the fit and is a prior (8 L, unchecked); then k10 = CL / V1, k21 = alpha beta / k10 and
+k12 = alpha + beta - k10 - k21.
+States: plasma OT C1 [pM] and the peripheral amount expressed in central concentration units
+X2 = A2 / V1 [pM]: dC1/dt = R c_mU - (k10 + k12) C1 + k21 X2, dX2/dt = k12 C1 - k21 X2.
 1 IU = 1.71 ug, so 1 mU in V litres gives 1.71 / V pg/mL (~pM; OT 1007 g/mol).
 """
 
@@ -13,22 +20,47 @@ NG_PER_MU = 1.71  # ng of OT per mU (1 IU = 1.71 ug)
 PM_PER_PG_PER_ML = 1000.0 / 1007.1  # OT molar mass 1007.1 g/mol
 
 
-def elimination_rate_per_s(c):
-    return jnp.log(2.0) / c["half_life_s"]
+def _two_compartment_rates(c):
+    alpha = jnp.log(2.0) / c["alpha_half_life_s"]
+    beta = jnp.log(2.0) / c["beta_half_life_s"]
+    k10 = c["two_compartment_clearance_L_per_h"] / 3600.0 / c["central_volume_L"]
+    k21 = alpha * beta / k10
+    return k10, alpha + beta - k10 - k21, k21
+
+
+def rate_constants(c):
+    """(k10, k12, k21) [1/s]; k12 = k21 = 0 for one compartment."""
+    two = c["two_compartment"]
+    k10_2, k12_2, k21_2 = _two_compartment_rates(c)
+    k10_1 = jnp.log(2.0) / c["half_life_s"]
+    return (1.0 - two) * k10_1 + two * k10_2, two * k12_2, two * k21_2
 
 
 def distribution_volume_L(c):
-    return c["clearance_L_per_min"] / 60.0 * c["half_life_s"] / jnp.log(2.0)
+    """Central volume [L]."""
+    one = c["clearance_L_per_min"] / 60.0 * c["half_life_s"] / jnp.log(2.0)
+    return (1.0 - c["two_compartment"]) * one + c["two_compartment"] * c["central_volume_L"]
+
+
+def elimination_rate_per_s(c):
+    return rate_constants(c)[0]
 
 
 def pM_per_mU(c):
     return NG_PER_MU / distribution_volume_L(c) * PM_PER_PG_PER_ML
 
 
-def plasma_rhs(conc_pM, release_mU_per_s, c):
-    return release_mU_per_s * pM_per_mU(c) - elimination_rate_per_s(c) * conc_pM
+def plasma_rhs(conc_pM, peripheral_pM, release_mU_per_s, c):
+    k10, k12, k21 = rate_constants(c)
+    d_central = release_mU_per_s * pM_per_mU(c) - (k10 + k12) * conc_pM + k21 * peripheral_pM
+    return d_central, k12 * conc_pM - k21 * peripheral_pM
 
 
 def basal_release_mU_per_s(c):
     """Release that holds plasma OT at its basal level."""
     return c["basal_pM"] * elimination_rate_per_s(c) / pM_per_mU(c)
+
+
+def basal_peripheral_pM(c):
+    k10, k12, k21 = rate_constants(c)
+    return jnp.where(k21 > 0, k12 * c["basal_pM"] / jnp.where(k21 > 0, k21, 1.0), 0.0)

@@ -81,8 +81,23 @@ def _check_group_kinds(cfg):
                 )
 
 
+def _check_two_compartment(c):
+    """k12 >= 0 needs beta <= CL / V1 <= alpha, i.e. V1 between CL / alpha and CL / beta."""
+    if c["two_compartment"] != 1:
+        return
+    cl = c["two_compartment_clearance_L_per_h"] / 3600.0
+    low = cl / (math.log(2.0) / c["alpha_half_life_s"])
+    high = cl / (math.log(2.0) / c["beta_half_life_s"])
+    if not low <= c["central_volume_L"] <= high:
+        raise ConfigError(
+            f"params.circulation.central_volume_L: expected a value in [{low:.2f}, {high:.2f}] L for the "
+            f"two-compartment half-lives and clearance, got {c['central_volume_L']!r}"
+        )
+
+
 def _check_consistency(cfg):
     _check_group_kinds(cfg)
+    _check_two_compartment(cfg["params"]["circulation"])
     an = cfg["anatomy"]
     if an["kind"] not in ("average", "generated"):
         raise ConfigError(f"anatomy.kind: expected 'average' or 'generated', got {an['kind']!r}")
