@@ -134,7 +134,10 @@ def make_vector_field(tree: DuctTree, mode: str, stim=("pump", "two_phase", Fals
         if mode == "network":
             n = params["neuro"]
             afferent = afferent_input(t, y["removed"], s, stim[0], stim[1])
-            dy["afferent_drive"] = (n["drive_gain"] * afferent - y["afferent_drive"]) / n["drive_tau_s"]
+            # conditioned drive (the mother expects the feed) acts from t = 0, before the stimulus
+            # starts at stimulus.start_s (anticipatory release: McNeilly et al. 1983)
+            target = n["drive_gain"] * afferent + n["conditioned_drive"]
+            dy["afferent_drive"] = (target - y["afferent_drive"]) / n["drive_tau_s"]
             members = (structure["member_cell"], structure["member_bundle"])
             dy["neuron_rate"], dy["bundle_ot"], dy["neuron_fatigue"] = network_rhs(
                 y["afferent_drive"],

@@ -215,6 +215,7 @@ SPECS: dict[str, Spec] = {
     "stimulus.switch_volume_mL": pos("mL", "milk removed at which sucking turns nutritive (unchecked)"),
     "stimulus.reference_vacuum_mmHg": pos("mmHg", "normalisation of afferent stretch"),
     "stimulus.reference_cycles_per_min": pos("1/min", "normalisation of afferent rate"),
+    "stimulus.start_s": Spec("s", "when the pump or baby starts", float, 0.0),
     "stimulus.session_end_s": Spec("s", "pump stops", float, 0.0),
     # neuro
     "neuro.mode": Spec("1", "network | pulses", str),
@@ -231,6 +232,12 @@ SPECS: dict[str, Spec] = {
     "neuro.fatigue_weight": Spec("1", MODEL, float, 0.0),
     "neuro.fatigue_rate_per_s": Spec("1/s", "burst duration; " + MODEL, float, 0.0),
     "neuro.fatigue_tau_s": pos("s", "inter-burst interval ~1.5-4 min (docs/literature.md); " + MODEL),
+    "neuro.conditioned_drive": Spec(
+        "1",
+        "anticipatory release 3-10 min before suckling in all 10 women (McNeilly et al. 1983); size unchecked",
+        float,
+        0.0,
+    ),
     "neuro.central_block": frac("central block of afferent drive (0 none)"),
     "neuro.onsets_s": Spec("s", "pulse centres", list),
     "neuro.amounts_mU": Spec("mU", "35-80 mU per pulse (docs/literature.md)", list, 0.0),

@@ -91,3 +91,13 @@ def test_two_compartment_central_volume_is_checked():
 
     with pytest.raises(ConfigError, match="params.circulation.central_volume_L"):
         simulate(["params.circulation.two_compartment=1", "params.circulation.central_volume_L=2.0"])
+
+
+def test_conditioned_drive_gives_anticipatory_release():
+    """McNeilly et al. 1983: OT release 3-10 min before suckling, in all 10 women."""
+    common = ["stimulus.start_s=600", "anatomy.n_alveoli=200", "anatomy.generations=2"]
+    plain = burst_onsets(simulate(common))
+    conditioned = burst_onsets(simulate([*common, "neuro.conditioned_drive=0.75"]))
+    assert plain.size and plain[0] > 600.0  # without conditioning nothing happens before the pump
+    lead = 600.0 - conditioned[0]
+    assert 180.0 <= lead <= 600.0

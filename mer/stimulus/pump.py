@@ -24,7 +24,8 @@ def _after(t, t_switch):
 
 
 def session_on(t, s):
-    return jnp.where(t >= 0.0, 1.0, 0.0) * jax.nn.sigmoid((s["session_end_s"] - t) / SWITCH_WIDTH_S)
+    """1 while the pump or baby is at the breast (from `start_s` to `session_end_s`), else 0."""
+    return jnp.where(t >= s["start_s"], 1.0, 0.0) * jax.nn.sigmoid((s["session_end_s"] - t) / SWITCH_WIDTH_S)
 
 
 def schedule(t, removed_mL, s, kind: str, pattern: str):
@@ -33,10 +34,10 @@ def schedule(t, removed_mL, s, kind: str, pattern: str):
         w = jax.nn.sigmoid((removed_mL - s["switch_volume_mL"]) / SWITCH_WIDTH_ML)
         rate = (1.0 - w) * s["nonnutritive_cycles_per_min"] + w * s["nutritive_cycles_per_min"]
         return s["peak_vacuum_mmHg"], s["baseline_vacuum_mmHg"], rate
-    w = _after(t, s["stimulation_duration_s"])
+    w = _after(t, s["start_s"] + s["stimulation_duration_s"])
     peak = (1.0 - w) * s["stimulation_vacuum_mmHg"] + w * s["expression_vacuum_mmHg"]
     if pattern == "three_phase":
-        slow = w * (1.0 - _after(t, s["stimulation_duration_s"] + s["slow_phase_duration_s"]))
+        slow = w * (1.0 - _after(t, s["start_s"] + s["stimulation_duration_s"] + s["slow_phase_duration_s"]))
         rate = (1.0 - w) * s["stimulation_cycles_per_min"] + slow * s["slow_phase_cycles_per_min"]
         rate = rate + (w - slow) * s["expression_cycles_per_min"]
     else:
