@@ -22,6 +22,7 @@ import numpy as np
 
 import mer  # noqa: F401
 from mer.archive.write import _dataset, _root_attrs, _write_atomically
+from mer.outputs.figure import save_figure
 from mer.simulate import simulate
 
 
@@ -59,8 +60,7 @@ def main(gains):
     a2.set_xlabel("afferent drive gain")
     a2.legend()
     a1.set_title("OT neuron rhythm against afferent drive")
-    fig.tight_layout()
-    fig.savefig(out / "drive.png", dpi=120)
+    save_figure(fig, out / "drive.png")
     print(f"wrote {out / 'drive.h5'} and {out / 'drive.png'}")
 
 

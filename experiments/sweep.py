@@ -20,6 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 
 import mer  # noqa: F401
 from mer.archive.write import _dataset, _root_attrs, _write_atomically
+from mer.outputs.figure import save_figure
 from mer.simulate import simulate
 
 
@@ -93,9 +94,7 @@ def plot(cfg, base, rows, path):
         ax2.legend(loc="lower right")
     ax.legend(loc="upper left" if change[-1] < change[0] else "lower left")
     ax.set_title(cfg["title"])
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 @hydra.main(config_path="conf", config_name="atosiban", version_base=None)

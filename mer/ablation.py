@@ -9,6 +9,7 @@ import numpy as np
 
 from mer.archive import load
 from mer.archive.write import _dataset, _root_attrs, _write_atomically
+from mer.outputs.figure import save_figure
 
 COLUMNS = {
     "total_yield_g": "g",
@@ -90,7 +91,4 @@ def plot_summary(rows, path):
     ax.axvline(0.0, color="black", lw=0.8)
     ax.set_xlabel("change in 15-min yield vs baseline (%)")
     ax.set_title("mer-ablate: intervention effects")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

@@ -7,6 +7,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from mer.outputs.figure import save_figure  # noqa: E402
+
 
 def plot_neurons(rate_time_s, rates, time_s, release_mU_per_s, plasma_pM, path, title=""):
     fig, (ax_r, ax_rel, ax_ot) = plt.subplots(3, 1, figsize=(8, 7), sharex=True, height_ratios=[2, 1, 1])
@@ -20,7 +22,4 @@ def plot_neurons(rate_time_s, rates, time_s, release_mU_per_s, plasma_pM, path, 
     ax_ot.set_ylabel("plasma OT (pM)")
     ax_ot.set_xlabel("time (min)")
     ax_r.set_title(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

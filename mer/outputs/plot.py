@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from mer.outputs.figure import save_figure  # noqa: E402
 from mer.outputs.metrics import ACTIVE_FLOW_G_PER_S  # noqa: E402
 
 
@@ -28,7 +29,4 @@ def plot_session(time_s, flow, cumulative, plasma_ot, onsets_s, path, title=""):
     ax_ot.set_ylabel("plasma OT (pM)")
     ax_ot.set_xlabel("time (min)")
     ax_flow.set_title(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

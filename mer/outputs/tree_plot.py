@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
 
+from mer.outputs.figure import save_figure  # noqa: E402
+
 
 def plot_tree(start_mm, end_mm, radius_mm, value, label, path, title=""):
     """Segments projected on the frontal (x, y) plane; line width follows the radius."""
@@ -24,7 +26,4 @@ def plot_tree(start_mm, end_mm, radius_mm, value, label, path, title=""):
     ax.legend(loc="upper right", fontsize=8)
     fig.colorbar(lines, ax=ax, label=label, shrink=0.8)
     ax.set_title(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
