@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import mer  # noqa: F401
-from mer.archive.write import _dataset, _root_attrs, _write_atomically
+from mer.archive.write import dataset, root_attrs, write_atomically
 from mer.outputs.figure import save_figure
 from mer.simulate import simulate
 
@@ -43,14 +43,14 @@ def main(gains):
     out.mkdir(parents=True, exist_ok=True)
 
     def fill(f):
-        _root_attrs(f, "ablation", {"experiment": "neuro_drive", "drive_gain": list(map(float, gains))})
+        root_attrs(f, "ablation", {"experiment": "neuro_drive", "drive_gain": list(map(float, gains))})
         g = f.create_group("sweep")
         for k, (name, unit) in enumerate(
             [("drive_gain", "1"), ("n_bursts", "1"), ("first_burst_s", "s"), ("mean_interval_s", "s")]
         ):
-            _dataset(g, name, rows[:, k], unit)
+            dataset(g, name, rows[:, k], unit)
 
-    _write_atomically(out / "drive.h5", fill)
+    write_atomically(out / "drive.h5", fill)
     fig, (a1, a2) = plt.subplots(2, 1, figsize=(6, 5), sharex=True)
     a1.plot(rows[:, 0], rows[:, 1], "o-")
     a1.set_ylabel("bursts in 15 min")

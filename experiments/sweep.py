@@ -19,7 +19,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 import mer  # noqa: F401
-from mer.archive.write import _dataset, _root_attrs, _write_atomically
+from mer.archive.write import dataset, root_attrs, write_atomically
 from mer.outputs.figure import save_figure
 from mer.simulate import simulate
 
@@ -51,9 +51,9 @@ def run_sweep(cfg):
 
 def write(cfg, base, rows, out_dir):
     def fill(f):
-        _root_attrs(f, "ablation", cfg)
+        root_attrs(f, "ablation", cfg)
         g = f.create_group("sweep")
-        _dataset(g, "x", np.asarray([r["x"] for r in rows], float), cfg["x_unit"], label=cfg["x_label"])
+        dataset(g, "x", np.asarray([r["x"] for r in rows], float), cfg["x_unit"], label=cfg["x_label"])
         units = {
             "total_yield_g": "g",
             "n_mer": "1",
@@ -62,12 +62,12 @@ def write(cfg, base, rows, out_dir):
             "removed_fraction": "1",
         }
         for k, u in units.items():
-            _dataset(g, k, np.asarray([r[k] for r in rows], float), u)
+            dataset(g, k, np.asarray([r[k] for r in rows], float), u)
         change = [100.0 * (r["total_yield_g"] / base.metrics["total_yield_g"] - 1) for r in rows]
-        _dataset(g, "yield_change_pct", np.asarray(change), "%")
-        _dataset(g, "baseline_yield_g", base.metrics["total_yield_g"], "g")
+        dataset(g, "yield_change_pct", np.asarray(change), "%")
+        dataset(g, "baseline_yield_g", base.metrics["total_yield_g"], "g")
 
-    path = _write_atomically(out_dir / "sweep.h5", fill)
+    path = write_atomically(out_dir / "sweep.h5", fill)
     plot(cfg, base, rows, out_dir / "sweep.png")
     return path
 

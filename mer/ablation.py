@@ -8,7 +8,7 @@ import pathlib
 import numpy as np
 
 from mer.archive import load
-from mer.archive.write import _dataset, _root_attrs, _write_atomically
+from mer.archive.write import dataset, root_attrs, write_atomically
 from mer.outputs.figure import save_figure
 
 COLUMNS = {
@@ -61,17 +61,17 @@ def write_summary(rows, out_dir, config) -> dict:
     tmp.replace(csv_path)
 
     def fill(f):
-        _root_attrs(f, "ablation", config)
+        root_attrs(f, "ablation", config)
         g = f.create_group("summary")
         for k in fields:
             values = [r[k] for r in rows]
             if isinstance(values[0], str):
-                _dataset(g, k, np.asarray(values, dtype=object), "1", dtype_note="utf-8 text")
+                dataset(g, k, np.asarray(values, dtype=object), "1", dtype_note="utf-8 text")
             else:
                 unit = "%" if k.endswith("_pct") else COLUMNS.get(k, "1")
-                _dataset(g, k, np.asarray(values, dtype=float), unit)
+                dataset(g, k, np.asarray(values, dtype=float), unit)
 
-    h5_path = _write_atomically(out_dir / "summary.h5", fill)
+    h5_path = write_atomically(out_dir / "summary.h5", fill)
     png_path = plot_summary(rows, out_dir / "summary.png")
     return {"csv": csv_path, "h5": h5_path, "png": png_path}
 

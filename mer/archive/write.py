@@ -30,7 +30,8 @@ def git_commit() -> str:
         return "unknown"
 
 
-def _dataset(group, name, data, unit, **attrs):
+def dataset(group, name, data, unit, **attrs):
+    """Create `group/name` with its `unit` attribute (and any other attributes)."""
     ds = group.create_dataset(name, data=data)
     ds.attrs["unit"] = unit
     for k, v in attrs.items():
@@ -38,7 +39,8 @@ def _dataset(group, name, data, unit, **attrs):
     return ds
 
 
-def _write_atomically(path, fill):
+def write_atomically(path, fill):
+    """Call `fill(h5file)` on a temporary file beside `path`, then rename it into place."""
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -53,7 +55,8 @@ def _write_atomically(path, fill):
     return path
 
 
-def _root_attrs(f, kind, config):
+def root_attrs(f, kind, config):
+    """Schema and provenance attributes, and the resolved configuration as YAML."""
     f.attrs["schema"] = SCHEMA
     f.attrs["schema_version"] = SCHEMA_VERSION
     f.attrs["kind"] = kind
@@ -86,9 +89,9 @@ def _params(f, config, used=None):
         node = _used_value(path, config, used)
         if node is None or isinstance(node, (str, bool)):
             continue
-        _dataset(g, path.removeprefix("params."), np.asarray(node, dtype=float), spec.unit, source=spec.source)
+        dataset(g, path.removeprefix("params."), np.asarray(node, dtype=float), spec.unit, source=spec.source)
     visc = config["params"]["ducts"]["milk_viscosity_mPa_s"]
-    _dataset(g, "milk_viscosity", visc, "mPa s", source=SPECS["params.ducts.milk_viscosity_mPa_s"].source)
+    dataset(g, "milk_viscosity", visc, "mPa s", source=SPECS["params.ducts.milk_viscosity_mPa_s"].source)
 
 
 def save_simulation(path, result) -> pathlib.Path:
@@ -96,41 +99,39 @@ def save_simulation(path, result) -> pathlib.Path:
     from mer.simulate import UNITS
 
     def fill(f):
-        _root_attrs(f, "simulation", result.config)
+        root_attrs(f, "simulation", result.config)
         _params(f, result.config, result.setup.params)
         ts = f.create_group("timeseries")
-        _dataset(ts, "time", result.time, "s")
+        dataset(ts, "time", result.time, "s")
         for name, unit in UNITS.items():
             if name != "time":
-                _dataset(ts, name, result.timeseries[name], unit)
+                dataset(ts, name, result.timeseries[name], unit)
         al = f.create_group("alveoli")
-        _dataset(al, "time", result.alveoli_time, "s")
-        _dataset(al, "volume", result.alveoli["fullness"] * _capacity(result)[None, :], "mL")
-        _dataset(al, "capacity", _capacity(result), "mL")
-        _dataset(al, "lobule", result.setup.population.lobule, "1")
+        dataset(al, "time", result.alveoli_time, "s")
+        dataset(al, "volume", result.alveoli["fullness"] * _capacity(result)[None, :], "mL")
+        dataset(al, "capacity", _capacity(result), "mL")
+        dataset(al, "lobule", result.setup.population.lobule, "1")
         tree = result.setup.tree
         tr = f.create_group("tree")
-        _dataset(tr, "parent", tree.parent, "1")
-        _dataset(tr, "length", tree.length_mm, "mm")
-        _dataset(tr, "radius0", tree.radius_mm, "mm")
-        _dataset(tr, "generation", tree.generation, "1")
-        _dataset(tr, "lobe", tree.lobe, "1")
-        _dataset(tr, "start", result.setup.segment_start_mm, "mm", note="segment start (x, y, z), nipple at 0")
-        _dataset(tr, "end", result.setup.segment_end_mm, "mm")
-        _dataset(tr, "time", result.tree_time, "s")
-        _dataset(tr, "radius", result.tree["radius"], "mm")
-        _dataset(tr, "pressure_in", result.tree["pressure_in"], "mmHg", note="upstream (distal) end")
-        _dataset(tr, "pressure_out", result.tree["pressure_out"], "mmHg", note="downstream end, toward the nipple")
-        _dataset(tr, "flow", result.tree["flow"], "mL/s", note="from the upstream end toward the nipple")
+        dataset(tr, "parent", tree.parent, "1")
+        dataset(tr, "length", tree.length_mm, "mm")
+        dataset(tr, "radius0", tree.radius_mm, "mm")
+        dataset(tr, "generation", tree.generation, "1")
+        dataset(tr, "lobe", tree.lobe, "1")
+        dataset(tr, "start", result.setup.segment_start_mm, "mm", note="segment start (x, y, z), nipple at 0")
+        dataset(tr, "end", result.setup.segment_end_mm, "mm")
+        dataset(tr, "time", result.tree_time, "s")
+        dataset(tr, "radius", result.tree["radius"], "mm")
+        dataset(tr, "pressure_in", result.tree["pressure_in"], "mmHg", note="upstream (distal) end")
+        dataset(tr, "pressure_out", result.tree["pressure_out"], "mmHg", note="downstream end, toward the nipple")
+        dataset(tr, "flow", result.tree["flow"], "mL/s", note="from the upstream end toward the nipple")
         if "neuron_rate" in result.timeseries:
             ne = f.create_group("neurons")
-            _dataset(ne, "time", result.time, "s")
-            _dataset(
-                ne, "rate", result.timeseries["neuron_rate"], "1", note="normalised to the burst peak ~60 spikes/s"
-            )
+            dataset(ne, "time", result.time, "s")
+            dataset(ne, "rate", result.timeseries["neuron_rate"], "1", note="normalised to the burst peak ~60 spikes/s")
         bal = f.create_group("balance")
         for k, v in result.balance.items():
-            _dataset(bal, k, v, "mL")
+            dataset(bal, k, v, "mL")
         me = f.create_group("metrics")
         units = {
             "total_yield_g": "g",
@@ -144,12 +145,12 @@ def save_simulation(path, result) -> pathlib.Path:
             "neuron_synchrony": "1",
         }
         for k, v in result.metrics.items():
-            _dataset(me, k, v, units[k])
+            dataset(me, k, v, units[k])
         st = f.create_group("solver_stats")
         for k, v in result.stats.items():
-            _dataset(st, k, v, "s" if k.endswith("_s") else "1")
+            dataset(st, k, v, "s" if k.endswith("_s") else "1")
 
-    return _write_atomically(path, fill)
+    return write_atomically(path, fill)
 
 
 def _capacity(result):
