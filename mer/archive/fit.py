@@ -1,0 +1,91 @@
+"""Write a fit (`mer.fit.FitResult`) as an archive of kind `fit`.
+
+fit/time (T,) s; fit/session_id (S,); fit/{observed,predicted}_{flow,cumulative} (S, T) in g/s and g
+(one row per session, also for a single session); fit/inside (S, T) 1 where the session was
+recorded; fit/loss_history (iterations, starts); fit/params/<group.name> the fitted values with
+attributes initial, ci_low, ci_high, lower, upper, unit, source, identifiable (per-session values
+are (S, ...) arrays; unused pulse slots are NaN); fit/covariance_unconstrained (P, P) and
+fit/labels (P,); metrics/{r2_cumulative, r2_flow, n_mer_observed, n_mer_predicted} (S,).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mer.archive.write import _params, dataset, root_attrs, write_atomically
+from mer.parameters import SPECS
+
+
+def parameter_spec(key: str):
+    group, name = key.split(".")
+    return SPECS.get(f"params.{group}.{name}") or SPECS.get(f"{group}.{name}")
+
+
+def _per_parameter(result, flat):
+    """Split a flat per-label vector into {key: array like the parameter}, NaN where unused."""
+    used = np.asarray(result.problem.arrays["used"]) > 0
+    values = np.where(used, flat, np.nan)
+    return {k: np.asarray(v) for k, v in result.problem.layout.split(values).items()}
+
+
+def save_fit(path, result, diagnosis=None):
+    """Write `result` to `path` atomically; `diagnosis` (mer.fit.diagnose) adds a group."""
+    problem = result.problem
+    a = {k: np.asarray(v) for k, v in problem.arrays.items()}
+
+    def fill(f):
+        root_attrs(f, "fit", result.config)
+        _params(f, result.session_config(0))
+        g = f.create_group("fit")
+        dataset(g, "time", problem.ts, "s")
+        g.create_dataset("session_id", data=np.asarray(result.session_ids, dtype="S"))
+        g["session_id"].attrs["unit"] = "1"
+        dataset(g, "observed_flow", a["obs_flow"], "g/s", axes="session, time")
+        dataset(g, "observed_cumulative", a["obs_cum"], "g", axes="session, time")
+        dataset(g, "predicted_flow", result.predicted_flow, "g/s", axes="session, time")
+        dataset(g, "predicted_cumulative", result.predicted_cumulative, "g", axes="session, time")
+        dataset(g, "inside", a["inside"], "1", note="1 where the session was recorded")
+        dataset(g, "loss_history", result.optimum.history, "1", axes="iteration, start")
+        dataset(g, "labels", np.asarray(result.labels, dtype="S"), "1")
+        dataset(g, "covariance_unconstrained", result.uncertainty.covariance_u, "1", note="of the logit-transformed parameters")
+        g.attrs["best_loss"] = result.optimum.best_loss
+        g.attrs["iterations"] = result.optimum.iterations
+        g.attrs["evaluations"] = result.optimum.evaluations
+        g.attrs["stopped_early"] = result.optimum.stopped_early
+        g.attrs["resumed_from_iteration"] = result.optimum.resumed_from
+        fitted = _per_parameter(result, result.values)
+        initial = _per_parameter(result, result.initial)
+        low = _per_parameter(result, result.uncertainty.ci_low)
+        high = _per_parameter(result, result.uncertainty.ci_high)
+        lower = _per_parameter(result, a["lower"])
+        upper = _per_parameter(result, a["upper"])
+        flagged = result.uncertainty.not_identifiable
+        pg = g.create_group("params")
+        for fp in problem.layout.parameters:
+            spec = parameter_spec(fp.key)
+            reasons = [f"{label}: {why}" for label, why in flagged.items() if label.split("[")[0] == fp.key]
+            dataset(
+                pg,
+                fp.key,
+                fitted[fp.key],
+                spec.unit if spec else "1",
+                source=spec.source if spec else "",
+                initial=initial[fp.key],
+                ci_low=low[fp.key],
+                ci_high=high[fp.key],
+                lower=lower[fp.key],
+                upper=upper[fp.key],
+                confidence=float(result.config["fit"]["confidence"]),
+                per_session=fp.per_session,
+                identifiable=not reasons,
+                not_identifiable="; ".join(reasons),
+            )
+        me = f.create_group("metrics")
+        units = {"r2_cumulative": "1", "r2_flow": "1", "n_mer_observed": "1", "n_mer_predicted": "1"}
+        for k, v in result.metrics.items():
+            dataset(me, k, v, units[k], axes="session")
+        dataset(me, "fit_wall_s", sum(result.wall_s.values()), "s")
+        if diagnosis is not None:
+            diagnosis.write(f.create_group("diagnosis"))
+
+    return write_atomically(path, fill)

@@ -1,0 +1,86 @@
+"""`mer-fit`: fit the model to observed sessions -> fit.h5 and fit.png in Hydra's run directory.
+
+mer-fit data.path=experiments/data/session_a.csv
+mer-fit data.path=experiments/data/mother_three_sessions.csv     # one mother, several sessions
+mer-fit data.path=SESSION.csv diagnose=true                       # central or peripheral? what helps?
+mer-fit data.path=SESSION.csv hydra.run.dir=outputs/fit1 fit.resume=true   # continue a killed fit
+"""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+import sys
+
+import hydra
+import numpy as np
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from mer.config.compose import config_dir
+from mer.config.validate import ConfigError
+
+
+def report(result) -> str:
+    m = result.metrics
+    lines = []
+    for s, sid in enumerate(result.session_ids):
+        lines.append(
+            f"session {sid}: R2 cumulative {m['r2_cumulative'][s]:.4f}, flow {m['r2_flow'][s]:.3f}; "
+            f"ejections observed {m['n_mer_observed'][s]}, fitted {m['n_mer_predicted'][s]}"
+        )
+    o = result.optimum
+    lines.append(
+        f"loss {o.best_loss:.5f} after {o.iterations} iterations x {o.start_u.shape[0]} starts "
+        f"({o.evaluations} model gradients{', stopped early' if o.stopped_early else ''}"
+        f"{f', resumed from {o.resumed_from}' if o.resumed_from else ''})"
+    )
+    lines.append(f"{'parameter':34s} {'initial':>10s} {'fitted':>10s}   {int(100 * result.config['fit']['confidence'])} % interval")
+    used = np.asarray(result.problem.arrays["used"]) > 0
+    u = result.uncertainty
+    for i, label in enumerate(result.labels):
+        if used[i]:
+            lines.append(
+                f"{label:34s} {result.initial[i]:10.3f} {result.values[i]:10.3f}   [{u.ci_low[i]:.3f}, {u.ci_high[i]:.3f}]"
+            )
+    if u.not_identifiable:
+        lines.append("not pinned down by these data:")
+        lines += [f"  {label}: {why}" for label, why in u.not_identifiable.items()]
+    lines.append("wall: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.wall_s.items()))
+    return "\n".join(lines)
+
+
+@hydra.main(config_path=str(config_dir()), config_name="fit", version_base=None)
+def main(cfg: DictConfig) -> None:
+    from mer.archive.fit import save_fit
+    from mer.fit.data import DataError
+    from mer.fit.optimise import CheckpointError
+    from mer.fit.run import default_checkpoint, fit
+
+    logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)
+    out_dir = pathlib.Path(HydraConfig.get().runtime.output_dir)
+    config = OmegaConf.to_container(cfg, resolve=True)
+    checkpoint = config["fit"].get("checkpoint") or default_checkpoint(out_dir)
+    try:
+        result = fit(config, checkpoint_path=checkpoint)
+    except (ConfigError, DataError, CheckpointError) as err:
+        print(f"mer-fit: {err}", file=sys.stderr)
+        sys.exit(2)
+    diagnosis = None
+    if config["diagnose"]:
+        from mer.fit.diagnose import diagnose
+
+        diagnosis = diagnose(result)
+    archive = save_fit(out_dir / "fit.h5", result, diagnosis)
+    if config["plot"]:
+        from mer.outputs.fit_plot import plot_fit
+
+        plot_fit(result, out_dir / "fit.png")
+    print(report(result))
+    if diagnosis is not None:
+        print(diagnosis.report())
+    print(f"archive {archive}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""A fitting problem: the model, the observed sessions on its time grid, and the loss.
+
+loss(u) = mean over sessions of [w_c SSR_cum / SST_cum + w_f SSR_flow / SST_flow]
+          + prior_weight * mean(((u - u0) / prior_sd)^2)
+Each term is one minus an R^2, so the loss reads on the scale of the fit's quality whatever the
+session's size. u is the flat unconstrained vector (mer.fit.parameters); sessions are solved
+together with vmap, shared (mother-level) values broadcast, per-session values (pulses) batched.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+
+import diffrax
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from mer.build import Setup
+from mer.fit.data import Session, on_grid
+from mer.fit.parameters import Layout, parse_parameters, to_natural, to_unconstrained
+from mer.model import initial_state, make_vector_field, mammary_fluxes
+from mer.outputs.metrics import ejection_onsets
+from mer.solve import save_times
+
+PULSE_KEYS = ("neuro.onsets_s", "neuro.amounts_mU")
+
+
+@dataclasses.dataclass
+class FitProblem:
+    layout: Layout
+    setup: Setup
+    sessions: list[Session]
+    ts: np.ndarray  # model save times = data grid [s]
+    arrays: dict  # observed curves, masks, bounds, u0 (jnp arrays; traced, so one compile per shape)
+    weights: tuple  # (cumulative, flow, prior_sd, prior_weight)
+
+    @property
+    def labels(self):
+        return self.layout.labels()
+
+    def natural(self, u):
+        a = self.arrays
+        return np.asarray(to_natural(jnp.asarray(u), a["lower"], a["upper"], a["log"]))
+
+
+def detect_pulses(session: Session, lead_s: float):
+    """Pulse centres from the observed flow: each ejection's onset (flow above 0.1 g/s for 10 s
+    or more, mer.outputs.metrics) plus the delay from a release pulse's centre to flow onset."""
+    onsets, _ = ejection_onsets(session.time_s, session.flow_g_per_s)
+    return onsets + lead_s
+
+
+def _fit_solver(tree, mode, stim, ts, rtol, atol, dt0, max_steps, forward_mode):
+    """Solve saving only flow [g/s] and cumulative [g] at `ts`; failures are flagged, not raised,
+    so that one bad start does not end a batched fit."""
+    vector_field = make_vector_field(tree, mode, stim)
+
+    def observe(t, y, args):
+        params, structure = args
+        m = mammary_fluxes(t, y, params, structure, tree, stim)
+        density = params["milk"]["density_g_per_mL"]
+        return m["nipple_outflow"] * density, y["removed"] * density
+
+    adjoint = diffrax.ForwardMode() if forward_mode else diffrax.RecursiveCheckpointAdjoint()
+
+    def run(params, structure):
+        sol = diffrax.diffeqsolve(
+            diffrax.ODETerm(vector_field),
+            diffrax.Tsit5(),
+            t0=0.0,
+            t1=float(ts[-1]),
+            dt0=dt0,
+            y0=initial_state(params, structure, 0, 0, mode),
+            args=(params, structure),
+            saveat=diffrax.SaveAt(ts=jnp.asarray(ts), fn=observe),
+            stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
+            max_steps=max_steps,
+            adjoint=adjoint,
+            throw=False,
+        )
+        return sol.ys[0], sol.ys[1], sol.result == diffrax.RESULTS.successful
+
+    return run
+
+
+@functools.lru_cache(maxsize=8)
+def compiled(tree, mode, stim, ts_key, solver_key, layout: Layout, weights):
+    """Jitted loss/gradient (vmapped over starts), predictions and the forward-mode Jacobian;
+    cached so a second problem of the same shape reuses the compilation."""
+    ts = np.asarray(ts_key)
+    rtol, atol, dt0, max_steps = solver_key
+    w_cum, w_flow, prior_sd, prior_weight = weights
+    solvers = {
+        fwd: _fit_solver(tree, mode, stim, ts, rtol, atol, dt0, max_steps, fwd) for fwd in (False, True)
+    }
+
+    def predict(u, a, base, structure, forward_mode=False):
+        x = to_natural(u, a["lower"], a["upper"], a["log"])
+        values = layout.split(x)
+        shared = {k: v for k, v in values.items() if not _per_session(layout, k)}
+        batched = {k: v for k, v in values.items() if _per_session(layout, k)}
+        batched["_onsets"], batched["_amounts"], batched["_mask"] = a["onsets"], a["amounts"], a["pulse_mask"]
+
+        def one_session(b):
+            params = copy.copy(base)
+            params["neuro"] = dict(params["neuro"])
+            if mode == "pulses":
+                width = params["neuro"]["widths_s"][0]
+                params["neuro"].update(
+                    onsets_s=b["_onsets"], amounts_mU=b["_amounts"], widths_s=jnp.full_like(b["_onsets"], width)
+                )
+            for key, v in list(shared.items()) + [(k, v) for k, v in b.items() if not k.startswith("_")]:
+                group, name = key.split(".")
+                params[group] = dict(params[group], **{name: v})
+            if mode == "pulses":
+                params["neuro"]["amounts_mU"] = params["neuro"]["amounts_mU"] * b["_mask"]
+            return solvers[forward_mode](params, structure)
+
+        return jax.vmap(one_session)(batched)
+
+    def loss(u, a, base, structure):
+        flow, cum, ok = predict(u, a, base, structure)
+        w = a["inside"]
+        ss_cum = jnp.sum(w * (cum - a["obs_cum"]) ** 2, axis=1) / a["sst_cum"]
+        ss_flow = jnp.sum(w * (flow - a["obs_flow"]) ** 2, axis=1) / a["sst_flow"]
+        data = jnp.mean(w_cum * ss_cum + w_flow * ss_flow)
+        prior = prior_weight * jnp.mean(((u - a["u0"]) / prior_sd) ** 2)
+        return jnp.where(jnp.all(ok), data + prior, 1.0e3)
+
+    def residuals(u, a, base, structure):
+        flow, cum, _ = predict(u, a, base, structure, forward_mode=True)
+        return flow, cum
+
+    return {
+        "loss": eqx.filter_jit(loss),
+        "value_and_grad": eqx.filter_jit(jax.vmap(jax.value_and_grad(loss), in_axes=(0, None, None, None))),
+        "predict": eqx.filter_jit(predict),
+        "jacobian": eqx.filter_jit(jax.jacfwd(residuals)),
+    }
+
+
+def _per_session(layout: Layout, key: str) -> bool:
+    return any(p.per_session for p in layout.parameters if p.key == key)
+
+
+def functions(problem: FitProblem):
+    s = problem.setup
+    solver_key = (
+        float(s.solver["rtol"]),
+        float(s.solver["atol"]),
+        float(s.solver["dt0_s"]),
+        int(s.solver["max_steps"]),
+    )
+    return compiled(
+        s.tree, s.mode, s.stimulus, tuple(problem.ts.tolist()), solver_key, problem.layout, problem.weights
+    )
+
+
+def make_problem(setup: Setup, sessions: list[Session], fit_cfg: dict, ts: np.ndarray) -> FitProblem:
+    """Put the sessions on the model grid `ts`, detect pulses and lay out the fitted parameters."""
+    n_sessions = len(sessions)
+    obs = [on_grid(s, ts) for s in sessions]
+    obs_flow = np.stack([o[0] for o in obs])
+    obs_cum = np.stack([o[1] for o in obs])
+    inside = np.stack([o[2] for o in obs])
+
+    # pulses: one per detected ejection, padded (masked out) to the largest count
+    if setup.mode == "pulses":
+        detected = [detect_pulses(s, float(fit_cfg["onset_to_pulse_s"])) for s in sessions]
+        k = max(1, max(d.size for d in detected))
+        onsets = np.full((n_sessions, k), 0.5 * float(ts[-1]))
+        mask = np.zeros((n_sessions, k))
+        for i, d in enumerate(detected):
+            onsets[i, : d.size] = d
+            mask[i, : d.size] = 1.0
+        if not mask.any():  # no ejection seen anywhere: one small pulse at the middle to start from
+            mask[:, 0] = 1.0
+        amounts = np.full((n_sessions, k), float(np.mean(np.asarray(setup.params["neuro"]["amounts_mU"]))))
+    else:
+        k, onsets, amounts, mask = 1, np.zeros((n_sessions, 1)), np.zeros((n_sessions, 1)), np.ones((n_sessions, 1))
+
+    pulse_shapes = {key: (k,) for key in PULSE_KEYS}
+    parsed = parse_parameters(fit_cfg["parameters"], setup.params, pulse_shapes)
+    for fp, _ in parsed:
+        if fp.key in PULSE_KEYS and (setup.mode != "pulses" or not fp.per_session):
+            raise_where = f"fit.parameters.{fp.key}"
+            from mer.config.validate import ConfigError
+
+            raise ConfigError(f"{raise_where}: pulse parameters are fitted per session with neuro=pulses (per_session: true)")
+    layout = Layout(tuple(fp for fp, _ in parsed), n_sessions)
+
+    initial, lower, upper, log, used = [], [], [], [], []
+    for fp, b in parsed:
+        shape = ((n_sessions,) if fp.per_session else ()) + fp.shape
+        if fp.key == "neuro.onsets_s":
+            x0, use = onsets, mask
+        elif fp.key == "neuro.amounts_mU":
+            x0, use = amounts, mask
+        else:
+            x0 = np.broadcast_to(np.asarray(setup.params[fp.group][fp.name], dtype=float), shape)
+            use = np.ones(shape)
+        lo = x0 + b["lower"] if b["relative"] else np.full(shape, b["lower"])
+        hi = x0 + b["upper"] if b["relative"] else np.full(shape, b["upper"])
+        outside = (x0 < lo) | (x0 > hi)
+        if np.any(outside):
+            from mer.config.validate import ConfigError
+
+            raise ConfigError(
+                f"fit.parameters.{fp.key}: the starting value {float(np.asarray(x0)[outside][0]):g} lies outside "
+                f"the bounds [{float(lo[outside][0]):g}, {float(hi[outside][0]):g}]"
+            )
+        for store, v in ((initial, x0), (lower, lo), (upper, hi), (log, np.full(shape, float(fp.log))), (used, use)):
+            store.append(np.ravel(v))
+    initial, lower, upper, log, used = (np.concatenate(v) for v in (initial, lower, upper, log, used))
+    u0 = to_unconstrained(initial, lower, upper, log)
+
+    def sst(y):
+        mean = np.sum(inside * y, axis=1, keepdims=True) / np.sum(inside, axis=1, keepdims=True)
+        return np.maximum(np.sum(inside * (y - mean) ** 2, axis=1), 1e-12)
+
+    arrays = {
+        "obs_flow": obs_flow,
+        "obs_cum": obs_cum,
+        "inside": inside,
+        "sst_flow": sst(obs_flow),
+        "sst_cum": sst(obs_cum),
+        "onsets": onsets,
+        "amounts": amounts,
+        "pulse_mask": mask,
+        "lower": lower,
+        "upper": upper,
+        "log": log,
+        "u0": u0,
+        "used": used,
+    }
+    arrays = {key: jnp.asarray(v) for key, v in arrays.items()}
+    weights = (
+        float(fit_cfg["weight_cumulative"]),
+        float(fit_cfg["weight_flow"]),
+        float(fit_cfg["prior_sd"]),
+        float(fit_cfg["prior_weight"]),
+    )
+    return FitProblem(layout, setup, sessions, ts, arrays, weights)
+
+
+def model_grid(sessions: list[Session], save_dt_s: float) -> np.ndarray:
+    """Save times for the fit: the data's resolution (never finer than `save_dt_s`), up to the
+    end of the longest session."""
+    data_dt = min(float(np.median(np.diff(s.time_s))) for s in sessions)
+    dt = max(save_dt_s, data_dt)
+    return save_times(max(s.duration_s for s in sessions), dt)

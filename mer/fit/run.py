@@ -1,0 +1,154 @@
+"""`mer.fit`: observed sessions in, the mother's parameters with intervals and the fitted curves out."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pathlib
+
+import numpy as np
+
+from mer.build import build
+from mer.config.compose import compose_config
+from mer.config.validate import ConfigError, validate
+from mer.fit.data import load_sessions
+from mer.fit.optimise import OptimiseResult, fingerprint, minimise, starting_points
+from mer.fit.problem import FitProblem, functions, make_problem, model_grid
+from mer.fit.uncertainty import Uncertainty, laplace
+from mer.outputs.metrics import ejection_onsets
+
+FIT_ONLY = ("data", "fit", "diagnose")  # top-level keys that are not part of the model
+
+
+@dataclasses.dataclass
+class FitResult:
+    config: dict
+    problem: FitProblem
+    optimum: OptimiseResult
+    uncertainty: Uncertainty
+    values: np.ndarray  # fitted natural values, one per label
+    initial: np.ndarray
+    predicted_flow: np.ndarray  # (S, T) g/s on problem.ts
+    predicted_cumulative: np.ndarray  # (S, T) g
+    metrics: dict  # per session arrays: r2_cumulative, r2_flow, n_mer_observed, n_mer_predicted
+    wall_s: dict
+
+    @property
+    def labels(self):
+        return self.problem.labels
+
+    @property
+    def session_ids(self):
+        return [s.session_id for s in self.problem.sessions]
+
+    def parameter(self, key: str, session: int = 0):
+        """The fitted value of `group.name` (per-session values for `session`, unused pulses dropped)."""
+        split = self.problem.layout.split(self.values)
+        fp = next(p for p in self.problem.layout.parameters if p.key == key)
+        value = np.asarray(split[key])
+        if fp.per_session:
+            value = value[session]
+            if key.startswith("neuro.") and value.ndim == 1:
+                value = value[np.asarray(self.problem.arrays["pulse_mask"])[session] > 0]
+        return value
+
+    def session_config(self, session: int = 0) -> dict:
+        """A model configuration that reproduces fitted session `session` with `mer.simulate`."""
+        cfg = copy.deepcopy(model_config(self.config))
+        cfg["duration_s"] = float(self.problem.ts[-1])
+        mask = np.asarray(self.problem.arrays["pulse_mask"])[session] > 0
+        if cfg["neuro"]["mode"] == "pulses":
+            a = self.problem.arrays
+            cfg["neuro"]["onsets_s"] = np.asarray(a["onsets"])[session][mask].tolist()
+            cfg["neuro"]["amounts_mU"] = np.asarray(a["amounts"])[session][mask].tolist()
+            cfg["neuro"]["widths_s"] = [float(cfg["neuro"]["widths_s"][0])] * int(mask.sum())
+        for fp in self.problem.layout.parameters:
+            value = self.parameter(fp.key, session)
+            value = value.tolist() if np.ndim(value) else float(value)
+            node = cfg["neuro"] if fp.group == "neuro" else cfg["params"][fp.group]
+            node[fp.name] = value
+        return cfg
+
+
+def model_config(cfg: dict) -> dict:
+    return {k: v for k, v in cfg.items() if k not in FIT_ONLY}
+
+
+def r_squared(observed, predicted, inside):
+    w = inside > 0
+    ss_res = np.sum((predicted[w] - observed[w]) ** 2)
+    ss_tot = np.sum((observed[w] - observed[w].mean()) ** 2)
+    return float(1.0 - ss_res / ss_tot) if ss_tot > 0 else float("nan")
+
+
+def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult:
+    """Fit the configured parameters to the sessions in `data.path`.
+
+    **Arguments:**
+    - `cfg_or_overrides`: a resolved configuration (configs/fit.yaml) or a list of overrides, e.g.
+      `["data.path=experiments/data/example_session.csv", "fit.max_iterations=50"]`.
+    - `checkpoint_path`: where to write (and, with `fit.resume=true`, read) the checkpoint.
+    - `callback(iteration)`: called after each checkpoint.
+    """
+    import time
+
+    cfg = compose_config(cfg_or_overrides or (), "fit") if not isinstance(cfg_or_overrides, dict) else cfg_or_overrides
+    fit_cfg, data_cfg = cfg["fit"], cfg["data"]
+    if not data_cfg.get("path"):
+        raise ConfigError("data.path: expected the path of a session file (CSV or HDF5), e.g. data.path=session.csv")
+    sessions = load_sessions(data_cfg["path"])
+    if data_cfg.get("session") is not None:
+        wanted = str(data_cfg["session"])
+        sessions = [s for s in sessions if s.session_id == wanted]
+        if not sessions:
+            raise ConfigError(f"data.session: no session {wanted!r} in {data_cfg['path']}")
+    mcfg = copy.deepcopy(model_config(cfg))
+    ts = model_grid(sessions, float(mcfg["solver"]["save_dt_s"]))
+    mcfg["duration_s"] = float(ts[-1])
+    cfg = dict(cfg, duration_s=mcfg["duration_s"])
+    validate(mcfg)
+    setup = build(mcfg)
+    problem = make_problem(setup, sessions, fit_cfg, ts)
+    fns = functions(problem)
+    a, base, structure = problem.arrays, setup.params, setup.structure
+    wall = {}
+    start = time.perf_counter()
+
+    def value_and_grad(u):
+        return fns["value_and_grad"](u, a, base, structure)
+
+    starts = starting_points(np.asarray(a["u0"]), np.asarray(a["used"]), fit_cfg)
+    settings = {k: v for k, v in fit_cfg.items() if k not in ("resume", "progress", "checkpoint")}
+    fit_id = fingerprint(np.asarray(a["obs_flow"]), np.asarray(a["obs_cum"]), settings, mcfg)
+    optimum = minimise(value_and_grad, starts, fit_cfg, checkpoint_path, fit_id, callback)
+    wall["optimise_s"] = time.perf_counter() - start
+    u = optimum.best_u
+    t0 = time.perf_counter()
+    flow, cum, _ = (np.asarray(v) for v in fns["predict"](u, a, base, structure))
+    jac_flow, jac_cum = (np.asarray(v) for v in fns["jacobian"](u, a, base, structure))
+    unc = laplace(problem, u, jac_flow, jac_cum, flow, cum, float(fit_cfg["confidence"]))
+    wall["uncertainty_s"] = time.perf_counter() - t0
+    inside = np.asarray(a["inside"])
+    metrics = {"r2_cumulative": [], "r2_flow": [], "n_mer_observed": [], "n_mer_predicted": []}
+    for s, session in enumerate(sessions):
+        metrics["r2_cumulative"].append(r_squared(np.asarray(a["obs_cum"])[s], cum[s], inside[s]))
+        metrics["r2_flow"].append(r_squared(np.asarray(a["obs_flow"])[s], flow[s], inside[s]))
+        metrics["n_mer_observed"].append(ejection_onsets(session.time_s, session.flow_g_per_s)[0].size)
+        metrics["n_mer_predicted"].append(ejection_onsets(ts, flow[s])[0].size)
+    metrics = {k: np.asarray(v) for k, v in metrics.items()}
+    return FitResult(
+        cfg,
+        problem,
+        optimum,
+        unc,
+        problem.natural(u),
+        problem.natural(np.asarray(a["u0"])),
+        flow,
+        cum,
+        metrics,
+        wall,
+    )
+
+
+def default_checkpoint(out_dir) -> pathlib.Path:
+    return pathlib.Path(out_dir) / "checkpoint.h5"
