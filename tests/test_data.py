@@ -17,7 +17,9 @@ def write(tmp_path, text, name="s.csv"):
 
 
 def csv_text(header, rows):
-    return header + "\n" + "\n".join(",".join(f"{v:g}" if not isinstance(v, str) else v for v in r) for r in rows) + "\n"
+    return (
+        header + "\n" + "\n".join(",".join(f"{v:g}" if not isinstance(v, str) else v for v in r) for r in rows) + "\n"
+    )
 
 
 def good_rows():

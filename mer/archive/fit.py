@@ -2,7 +2,8 @@
 
 fit/time (T,) s; fit/session_id (S,); fit/{observed,predicted}_{flow,cumulative} (S, T) in g/s and g
 (one row per session, also for a single session); fit/inside (S, T) 1 where the session was
-recorded; fit/loss_history (iterations, starts); fit/params/<group.name> the fitted values with
+recorded; fit/loss_history (iterations, starts) of Adam and fit/polish_history of the
+Levenberg-Marquardt steps after it; fit/params/<group.name> the fitted values with
 attributes initial, ci_low, ci_high, lower, upper, unit, source, identifiable (per-session values
 are (S, ...) arrays; unused pulse slots are NaN); fit/covariance_unconstrained (P, P) and
 fit/labels (P,); metrics/{r2_cumulative, r2_flow, n_mer_observed, n_mer_predicted} (S,).
@@ -47,12 +48,21 @@ def save_fit(path, result, diagnosis=None):
         dataset(g, "inside", a["inside"], "1", note="1 where the session was recorded")
         dataset(g, "loss_history", result.optimum.history, "1", axes="iteration, start")
         dataset(g, "labels", np.asarray(result.labels, dtype="S"), "1")
-        dataset(g, "covariance_unconstrained", result.uncertainty.covariance_u, "1", note="of the logit-transformed parameters")
+        dataset(
+            g,
+            "covariance_unconstrained",
+            result.uncertainty.covariance_u,
+            "1",
+            note="of the logit-transformed parameters",
+        )
         g.attrs["best_loss"] = result.optimum.best_loss
         g.attrs["iterations"] = result.optimum.iterations
         g.attrs["evaluations"] = result.optimum.evaluations
         g.attrs["stopped_early"] = result.optimum.stopped_early
         g.attrs["resumed_from_iteration"] = result.optimum.resumed_from
+        g.attrs["polish_iterations"] = result.polished.iterations
+        g.attrs["loss"] = result.polished.loss  # final, after the polish
+        dataset(g, "polish_history", np.asarray(result.polished.history), "1")
         fitted = _per_parameter(result, result.values)
         initial = _per_parameter(result, result.initial)
         low = _per_parameter(result, result.uncertainty.ci_low)

@@ -35,14 +35,16 @@ def report(result) -> str:
         f"({o.evaluations} model gradients{', stopped early' if o.stopped_early else ''}"
         f"{f', resumed from {o.resumed_from}' if o.resumed_from else ''})"
     )
-    lines.append(f"{'parameter':34s} {'initial':>10s} {'fitted':>10s}   {int(100 * result.config['fit']['confidence'])} % interval")
+    pol = result.polished
+    lines.append(f"polished: loss {pol.loss:.5f} after {pol.iterations} Levenberg-Marquardt steps")
+    level = int(100 * result.config["fit"]["confidence"])
+    lines.append(f"{'parameter':34s} {'initial':>10s} {'fitted':>10s}   {level} % interval")
     used = np.asarray(result.problem.arrays["used"]) > 0
     u = result.uncertainty
     for i, label in enumerate(result.labels):
         if used[i]:
-            lines.append(
-                f"{label:34s} {result.initial[i]:10.3f} {result.values[i]:10.3f}   [{u.ci_low[i]:.3f}, {u.ci_high[i]:.3f}]"
-            )
+            interval = f"[{u.ci_low[i]:.3f}, {u.ci_high[i]:.3f}]"
+            lines.append(f"{label:34s} {result.initial[i]:10.3f} {result.values[i]:10.3f}   {interval}")
     if u.not_identifiable:
         lines.append("not pinned down by these data:")
         lines += [f"  {label}: {why}" for label, why in u.not_identifiable.items()]

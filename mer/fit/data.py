@@ -128,7 +128,9 @@ def _read_hdf5(path) -> dict:
                 unit = group[name].attrs.get("unit")
                 unit = unit.decode() if isinstance(unit, bytes) else unit
                 if unit is not None and unit != COLUMNS[name]:
-                    raise DataError(f"{where}/{name}: unit mismatch; expected {COLUMNS[name]!r}, the file says {unit!r}")
+                    raise DataError(
+                        f"{where}/{name}: unit mismatch; expected {COLUMNS[name]!r}, the file says {unit!r}"
+                    )
                 sessions[sid][name] = np.asarray(group[name][()], dtype=float)
     return sessions
 
@@ -156,7 +158,9 @@ def _complete(path, sid, columns) -> Session:
     cumulative = columns.get("cumulative_g")
     if flow is not None and np.any(flow < 0):
         i = int(np.flatnonzero(flow < 0)[0])
-        raise DataError(f"{where}: flow_g_per_s is negative ({flow[i]:g} g/s at {t[i]:g} s); flow out of the breast is >= 0")
+        raise DataError(
+            f"{where}: flow_g_per_s is negative ({flow[i]:g} g/s at {t[i]:g} s); flow out of the breast is >= 0"
+        )
     if cumulative is not None:
         drops = np.diff(cumulative)
         if np.any(drops < 0):

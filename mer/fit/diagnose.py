@@ -99,8 +99,8 @@ def limiting_side(fitted, central, peripheral) -> str:
     return "both"
 
 
-def diagnose(result, session: int = 0) -> Diagnosis:
-    """Attribute the fitted session's shortfall and rank the interventions for this mother."""
+def diagnose(result, session: int = 0, rank: bool = True) -> Diagnosis:
+    """Attribute the fitted session's shortfall and (with `rank`) rank the interventions for this mother."""
     cfg = result.session_config(session)
     population = compose_config([f"duration_s={cfg['duration_s']}"], "fit")
     fitted_keys = [p.key for p in result.problem.layout.parameters if p.key not in SUPPLY]
@@ -113,7 +113,7 @@ def diagnose(result, session: int = 0) -> Diagnosis:
     peripheral = _yield(_restore(cfg, population, peripheral_keys))
     both = _yield(_restore(cfg, population, central_keys + peripheral_keys))
     ranked = []
-    for name in sorted(_intervention_names()):
+    for name in sorted(_intervention_names()) if rank else ():
         doses = compose_config([f"intervention={name}"], "fit")["intervention"]
         trial = dict(copy.deepcopy(cfg), intervention=doses)
         try:
@@ -123,13 +123,21 @@ def diagnose(result, session: int = 0) -> Diagnosis:
             ranked.append((name, float("nan"), float("nan"), f"not applicable: {err}"))
             continue
         if after == before and after is not None:
-            ranked.append((name, float("nan"), float("nan"), "acts on the neuron network's drive; fit with neuro=network"))
+            ranked.append(
+                (name, float("nan"), float("nan"), "acts on the neuron network's drive; fit with neuro=network")
+            )
             continue
         y = _yield(trial)
         ranked.append((name, y, y - fitted, ""))
     ranked.sort(key=lambda r: -r[2] if np.isfinite(r[2]) else np.inf)
     return Diagnosis(
-        result.session_ids[session], fitted, central, peripheral, both, limiting_side(fitted, central, peripheral), ranked
+        result.session_ids[session],
+        fitted,
+        central,
+        peripheral,
+        both,
+        limiting_side(fitted, central, peripheral),
+        ranked,
     )
 
 

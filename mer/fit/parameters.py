@@ -73,7 +73,10 @@ def to_natural(u, lower, upper, log):
     """Bounded natural value from unconstrained u (arrays broadcast; `log` a 0/1 array)."""
     s = jax.nn.sigmoid(u)
     linear = lower + (upper - lower) * s
-    logged = jnp.exp(jnp.log(jnp.maximum(lower, 1e-300)) + (jnp.log(jnp.maximum(upper, 1e-300)) - jnp.log(jnp.maximum(lower, 1e-300))) * s)
+    logged = jnp.exp(
+        jnp.log(jnp.maximum(lower, 1e-300))
+        + (jnp.log(jnp.maximum(upper, 1e-300)) - jnp.log(jnp.maximum(lower, 1e-300))) * s
+    )
     return jnp.where(log > 0, logged, linear)
 
 
@@ -97,14 +100,19 @@ def parse_parameters(spec: dict, model_params: dict, per_session_shapes: dict) -
     out = []
     for group, names in spec.items():
         if group not in model_params:
-            raise ConfigError(f"fit.parameters.{group}: no such parameter group; expected one of {sorted(model_params)}")
+            raise ConfigError(
+                f"fit.parameters.{group}: no such parameter group; expected one of {sorted(model_params)}"
+            )
         for name, b in (names or {}).items():
             where = f"fit.parameters.{group}.{name}"
             if name not in model_params[group]:
                 raise ConfigError(f"{where}: the model has no parameter {group}.{name}")
             unknown = set(b) - {"lower", "upper", "scale", "relative", "per_session"}
             if unknown:
-                raise ConfigError(f"{where}: unknown field {sorted(unknown)[0]!r}; expected lower, upper, scale, relative, per_session")
+                raise ConfigError(
+                    f"{where}: unknown field {sorted(unknown)[0]!r}; expected lower, upper, scale, relative, "
+                    "per_session"
+                )
             for field in ("lower", "upper"):
                 if not isinstance(b.get(field), (int, float)) or isinstance(b.get(field), bool):
                     raise ConfigError(f"{where}.{field}: expected a number, got {b.get(field)!r}")

@@ -54,7 +54,7 @@ def detect_pulses(session: Session, lead_s: float):
     return onsets + lead_s
 
 
-def _fit_solver(tree, mode, stim, ts, rtol, atol, dt0, max_steps, forward_mode):
+def _fit_solver(tree, mode, stim, neurons, ts, rtol, atol, dt0, max_steps, forward_mode):
     """Solve saving only flow [g/s] and cumulative [g] at `ts`; failures are flagged, not raised,
     so that one bad start does not end a batched fit."""
     vector_field = make_vector_field(tree, mode, stim)
@@ -74,7 +74,7 @@ def _fit_solver(tree, mode, stim, ts, rtol, atol, dt0, max_steps, forward_mode):
             t0=0.0,
             t1=float(ts[-1]),
             dt0=dt0,
-            y0=initial_state(params, structure, 0, 0, mode),
+            y0=initial_state(params, structure, *neurons, mode),
             args=(params, structure),
             saveat=diffrax.SaveAt(ts=jnp.asarray(ts), fn=observe),
             stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
@@ -88,14 +88,14 @@ def _fit_solver(tree, mode, stim, ts, rtol, atol, dt0, max_steps, forward_mode):
 
 
 @functools.lru_cache(maxsize=8)
-def compiled(tree, mode, stim, ts_key, solver_key, layout: Layout, weights):
+def compiled(tree, mode, stim, neurons, ts_key, solver_key, layout: Layout, weights):
     """Jitted loss/gradient (vmapped over starts), predictions and the forward-mode Jacobian;
     cached so a second problem of the same shape reuses the compilation."""
     ts = np.asarray(ts_key)
     rtol, atol, dt0, max_steps = solver_key
     w_cum, w_flow, prior_sd, prior_weight = weights
     solvers = {
-        fwd: _fit_solver(tree, mode, stim, ts, rtol, atol, dt0, max_steps, fwd) for fwd in (False, True)
+        fwd: _fit_solver(tree, mode, stim, neurons, ts, rtol, atol, dt0, max_steps, fwd) for fwd in (False, True)
     }
 
     def predict(u, a, base, structure, forward_mode=False):
@@ -155,8 +155,9 @@ def functions(problem: FitProblem):
         float(s.solver["dt0_s"]),
         int(s.solver["max_steps"]),
     )
+    neurons = (s.n_neurons, s.n_bundles)
     return compiled(
-        s.tree, s.mode, s.stimulus, tuple(problem.ts.tolist()), solver_key, problem.layout, problem.weights
+        s.tree, s.mode, s.stimulus, neurons, tuple(problem.ts.tolist()), solver_key, problem.layout, problem.weights
     )
 
 
@@ -190,7 +191,9 @@ def make_problem(setup: Setup, sessions: list[Session], fit_cfg: dict, ts: np.nd
             raise_where = f"fit.parameters.{fp.key}"
             from mer.config.validate import ConfigError
 
-            raise ConfigError(f"{raise_where}: pulse parameters are fitted per session with neuro=pulses (per_session: true)")
+            raise ConfigError(
+                f"{raise_where}: pulse parameters are fitted per session with neuro=pulses (per_session: true)"
+            )
     layout = Layout(tuple(fp for fp, _ in parsed), n_sessions)
 
     initial, lower, upper, log, used = [], [], [], [], []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pathlib
+import time
 
 import numpy as np
 
@@ -13,7 +14,9 @@ from mer.config.compose import compose_config
 from mer.config.validate import ConfigError, validate
 from mer.fit.data import load_sessions
 from mer.fit.optimise import OptimiseResult, fingerprint, minimise, starting_points
+from mer.fit.polish import PolishResult, levenberg_marquardt
 from mer.fit.problem import FitProblem, functions, make_problem, model_grid
+from mer.fit.settings import check_settings
 from mer.fit.uncertainty import Uncertainty, laplace
 from mer.outputs.metrics import ejection_onsets
 
@@ -25,6 +28,7 @@ class FitResult:
     config: dict
     problem: FitProblem
     optimum: OptimiseResult
+    polished: PolishResult
     uncertainty: Uncertainty
     values: np.ndarray  # fitted natural values, one per label
     initial: np.ndarray
@@ -81,19 +85,14 @@ def r_squared(observed, predicted, inside):
     return float(1.0 - ss_res / ss_tot) if ss_tot > 0 else float("nan")
 
 
-def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult:
-    """Fit the configured parameters to the sessions in `data.path`.
-
-    **Arguments:**
-    - `cfg_or_overrides`: a resolved configuration (configs/fit.yaml) or a list of overrides, e.g.
-      `["data.path=experiments/data/example_session.csv", "fit.max_iterations=50"]`.
-    - `checkpoint_path`: where to write (and, with `fit.resume=true`, read) the checkpoint.
-    - `callback(iteration)`: called after each checkpoint.
-    """
-    import time
-
-    cfg = compose_config(cfg_or_overrides or (), "fit") if not isinstance(cfg_or_overrides, dict) else cfg_or_overrides
+def prepare(cfg_or_overrides=None) -> tuple[dict, FitProblem]:
+    """The resolved configuration and the fitting problem (data on the model grid, layout, bounds)."""
+    if isinstance(cfg_or_overrides, dict):
+        cfg = cfg_or_overrides
+    else:
+        cfg = compose_config(cfg_or_overrides or (), "fit")
     fit_cfg, data_cfg = cfg["fit"], cfg["data"]
+    check_settings(fit_cfg)
     if not data_cfg.get("path"):
         raise ConfigError("data.path: expected the path of a session file (CSV or HDF5), e.g. data.path=session.csv")
     sessions = load_sessions(data_cfg["path"])
@@ -107,8 +106,20 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     mcfg["duration_s"] = float(ts[-1])
     cfg = dict(cfg, duration_s=mcfg["duration_s"])
     validate(mcfg)
-    setup = build(mcfg)
-    problem = make_problem(setup, sessions, fit_cfg, ts)
+    return cfg, make_problem(build(mcfg), sessions, fit_cfg, ts)
+
+
+def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult:
+    """Fit the configured parameters to the sessions in `data.path`.
+
+    **Arguments:**
+    - `cfg_or_overrides`: a resolved configuration (configs/fit.yaml) or a list of overrides, e.g.
+      `["data.path=experiments/data/session_a.csv", "fit.max_iterations=50"]`.
+    - `checkpoint_path`: where to write (and, with `fit.resume=true`, read) the checkpoint.
+    - `callback(iteration)`: called after each checkpoint.
+    """
+    cfg, problem = prepare(cfg_or_overrides)
+    fit_cfg, setup, sessions, ts = cfg["fit"], problem.setup, problem.sessions, problem.ts
     fns = functions(problem)
     a, base, structure = problem.arrays, setup.params, setup.structure
     wall = {}
@@ -119,13 +130,24 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
 
     starts = starting_points(np.asarray(a["u0"]), np.asarray(a["used"]), fit_cfg)
     settings = {k: v for k, v in fit_cfg.items() if k not in ("resume", "progress", "checkpoint")}
-    fit_id = fingerprint(np.asarray(a["obs_flow"]), np.asarray(a["obs_cum"]), settings, mcfg)
+    fit_id = fingerprint(np.asarray(a["obs_flow"]), np.asarray(a["obs_cum"]), settings, model_config(cfg))
     optimum = minimise(value_and_grad, starts, fit_cfg, checkpoint_path, fit_id, callback)
     wall["optimise_s"] = time.perf_counter() - start
-    u = optimum.best_u
+
+    def predict(u):
+        flow, cum, ok = fns["predict"](u, a, base, structure)
+        return np.asarray(flow), np.asarray(cum), bool(np.all(ok))
+
+    def jacobian(u):
+        return tuple(np.asarray(j) for j in fns["jacobian"](u, a, base, structure))
+
     t0 = time.perf_counter()
-    flow, cum, _ = (np.asarray(v) for v in fns["predict"](u, a, base, structure))
-    jac_flow, jac_cum = (np.asarray(v) for v in fns["jacobian"](u, a, base, structure))
+    polished = levenberg_marquardt(problem, predict, jacobian, optimum.best_u, int(fit_cfg["polish_iterations"]))
+    wall["polish_s"] = time.perf_counter() - t0
+    u = polished.u
+    t0 = time.perf_counter()
+    flow, cum, _ = predict(u)
+    jac_flow, jac_cum = jacobian(u)
     unc = laplace(problem, u, jac_flow, jac_cum, flow, cum, float(fit_cfg["confidence"]))
     wall["uncertainty_s"] = time.perf_counter() - t0
     inside = np.asarray(a["inside"])
@@ -140,6 +162,7 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
         cfg,
         problem,
         optimum,
+        polished,
         unc,
         problem.natural(u),
         problem.natural(np.asarray(a["u0"])),
