@@ -33,6 +33,7 @@ def frac(source, low_open=False):
 MODEL = "model constant, tuned to the observed sessions (docs/literature.md)"
 SPECS: dict[str, Spec] = {
     "seed": Spec("1", "random seed", int, 0),
+    "breasts": Spec("1", "1 one breast; 2 both, one shared OT drive (Prime 2009: 95.5 % of flow rises coincide)", int, 1, 2),
     "duration_s": pos("s", "15-min pumping session (Kent et al. 2008)"),
     "plot": Spec("1", "write flow.png", bool),
     # circulation
