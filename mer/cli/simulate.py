@@ -66,6 +66,8 @@ def main(cfg: DictConfig) -> None:
         ts = result.timeseries
         names = "+".join(config.get("intervention") or {}) or "none"
         title = f"intervention={names}, neuro={config['neuro']['mode']}"
+        if result.breasts:
+            title += ", both breasts"
         plot_session(
             result.time,
             ts["flow"],
