@@ -6,6 +6,8 @@ State (a dict of arrays, leading axis = agent where per-agent):
   recovery (N,) [-], desensitised (N,) [-], removed [mL], secreted [mL].
 `params` is a nested dict of scalars (differentiable); `structure` holds index arrays and seeded
 draws (not differentiated); `tree` (static, closed over) fixes the sweep order.
+`central_rhs` moves the shared part, `breast_rhs` one breast (MAMMARY_KEYS); mer/breasts.py puts
+two breasts on one central part.
 """
 
 from __future__ import annotations
