@@ -21,6 +21,7 @@ from omegaconf import DictConfig, OmegaConf
 import mer  # noqa: F401
 from mer.archive.write import dataset, root_attrs, write_atomically
 from mer.outputs.figure import save_figure
+from mer.outputs.metrics import contraction_response_mmHg_s
 from mer.simulate import simulate
 
 
@@ -34,6 +35,7 @@ def run_sweep(cfg):
     if bad:
         raise ValueError(f"fields.{bad[0]}: expected {n} values (one per x), got {len(cfg['fields'][bad[0]])}")
     base = simulate(list(cfg["overrides"]))
+    base.metrics["contraction_mmHg_s"] = contraction(base)
     rows = []
     for k in range(n):
         r = simulate([f"intervention={cfg['intervention']}", *point_overrides(cfg, k), *cfg["overrides"]])
@@ -44,9 +46,19 @@ def run_sweep(cfg):
                     m: float(r.metrics[m])
                     for m in ("total_yield_g", "n_mer", "peak_flow_g_per_s", "alveolar_synchrony", "removed_fraction")
                 },
+                "contraction_mmHg_s": contraction(r),
             }
         )
     return base, rows
+
+
+def contraction(result):
+    """The ejection response as a catheter scores it (Cobo 1973): integrated contraction pressure."""
+    return contraction_response_mmHg_s(result.time, result.timeseries["contraction_pressure"])
+
+
+def changes(base, rows, key):
+    return [100.0 * (r[key] / base.metrics[key] - 1) for r in rows]
 
 
 def write(cfg, base, rows, out_dir):
@@ -60,11 +72,12 @@ def write(cfg, base, rows, out_dir):
             "peak_flow_g_per_s": "g/s",
             "alveolar_synchrony": "1",
             "removed_fraction": "1",
+            "contraction_mmHg_s": "mmHg s",
         }
         for k, u in units.items():
             dataset(g, k, np.asarray([r[k] for r in rows], float), u)
-        change = [100.0 * (r["total_yield_g"] / base.metrics["total_yield_g"] - 1) for r in rows]
-        dataset(g, "yield_change_pct", np.asarray(change), "%")
+        dataset(g, "yield_change_pct", np.asarray(changes(base, rows, "total_yield_g")), "%")
+        dataset(g, "contraction_change_pct", np.asarray(changes(base, rows, "contraction_mmHg_s")), "%")
         dataset(g, "baseline_yield_g", base.metrics["total_yield_g"], "g")
 
     path = write_atomically(out_dir / "sweep.h5", fill)
@@ -79,11 +92,12 @@ def plot(cfg, base, rows, path):
     import matplotlib.pyplot as plt
 
     x = np.asarray([r["x"] for r in rows], float)
-    change = [100.0 * (r["total_yield_g"] / base.metrics["total_yield_g"] - 1) for r in rows]
+    change = changes(base, rows, "total_yield_g")
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(x, change, "o-", color="tab:blue", label="15-min yield")
+    ax.plot(x, changes(base, rows, "contraction_mmHg_s"), "^-", color="tab:green", label="contraction response")
     ax.set_xlabel(f"{cfg['x_label']} ({cfg['x_unit']})")
-    ax.set_ylabel("yield change vs baseline (%)")
+    ax.set_ylabel("change vs baseline (%)")
     if cfg.get("log_x"):
         ax.set_xscale("symlog", linthresh=float(min(v for v in x if v > 0)))
     if cfg.get("show_synchrony"):
@@ -107,11 +121,11 @@ def main(dcfg: DictConfig) -> None:
         print(f"sweep: {err}", file=sys.stderr)
         sys.exit(2)
     path = write(cfg, base, rows, out_dir)
-    print(f"{cfg['x_label']:>24} {'yield g':>8} {'change %':>9} {'n_mer':>6} {'synchrony':>9}")
-    for r in rows:
-        ch = 100.0 * (r["total_yield_g"] / base.metrics["total_yield_g"] - 1)
+    print(f"{cfg['x_label']:>24} {'yield g':>8} {'change %':>9} {'contraction %':>14} {'n_mer':>6} {'synchrony':>9}")
+    for r, ch, cc in zip(rows, changes(base, rows, "total_yield_g"), changes(base, rows, "contraction_mmHg_s")):
         print(
-            f"{r['x']:>24.3g} {r['total_yield_g']:>8.1f} {ch:>9.1f} {r['n_mer']:>6.0f} {r['alveolar_synchrony']:>9.2f}"
+            f"{r['x']:>24.3g} {r['total_yield_g']:>8.1f} {ch:>9.1f} {cc:>14.1f} {r['n_mer']:>6.0f}"
+            f" {r['alveolar_synchrony']:>9.2f}"
         )
     print(f"archive {path}")
 

@@ -30,6 +30,13 @@ class Setup:
     duration_s: float
     solver: dict
     stimulus: tuple = ("pump", "two_phase", False)  # (kind, pattern, cycle-resolved)
+    right: Setup | None = None  # the right breast with `breasts=2` (mer/breasts.py); this one is the left
+
+    def pair(self):
+        """(params, structure) as the solve takes them: one breast's, or (left, right) pairs."""
+        if self.right is None:
+            return self.params, self.structure
+        return (self.params, self.right.params), (self.structure, self.right.structure)
 
 
 def _as_float_tree(d):
@@ -59,8 +66,22 @@ def _anatomy(an, params, seed):
     return tree, np.ones(an["n_lobes"]), start, end
 
 
+# the right breast is drawn with its own seed: a different generated anatomy, or for the average
+# anatomy the same tree with different agent heterogeneity
+RIGHT_SEED_OFFSET = 1000
+
+
 def build(cfg: dict) -> Setup:
-    """Build a model from a plain-dict configuration (see configs/simulate.yaml)."""
+    """Build a model from a plain-dict configuration (see configs/simulate.yaml); with
+    `breasts: 2` the returned Setup is the left breast and holds the right one in `right`."""
+    setup = build_breast(cfg, int(cfg["seed"]))
+    if int(cfg.get("breasts", 1)) == 2:
+        setup = dataclasses.replace(setup, right=build_breast(cfg, int(cfg["seed"]) + RIGHT_SEED_OFFSET))
+    return setup
+
+
+def build_breast(cfg: dict, seed: int) -> Setup:
+    """One breast (and the shared physiology) from the configuration, anatomy drawn from `seed`."""
     params = {k: dict(v) for k, v in cfg["params"].items()}
     neuro = dict(cfg["neuro"])
     mode = neuro.pop("mode")
@@ -71,7 +92,6 @@ def build(cfg: dict) -> Setup:
     params["neuro"] = neuro
     params["stimulus"] = stimulus
     params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
-    seed = int(cfg["seed"])
     tree, pore_scale, start, end = _anatomy(an, params, seed)
     params = _as_float_tree(params)
     pop = build_population(an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], seed)

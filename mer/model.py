@@ -6,6 +6,8 @@ State (a dict of arrays, leading axis = agent where per-agent):
   recovery (N,) [-], desensitised (N,) [-], removed [mL], secreted [mL].
 `params` is a nested dict of scalars (differentiable); `structure` holds index arrays and seeded
 draws (not differentiated); `tree` (static, closed over) fixes the sweep order.
+`central_rhs` moves the shared part, `breast_rhs` one breast (MAMMARY_KEYS); mer/breasts.py puts
+two breasts on one central part.
 """
 
 from __future__ import annotations
@@ -121,63 +123,122 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=("pump", "two_p
     }
 
 
+# The mammary part of the state: one copy per breast. The rest (afferent drive, neurons, pituitary,
+# plasma OT, atosiban) is shared: both breasts hang on the same circulation.
+MAMMARY_KEYS = (
+    "fullness",
+    "activation",
+    "recovery",
+    "desensitised",
+    "duct_area_ratio",
+    "removed",
+    "secreted",
+    "suck_phase",
+)
+
+
+def central_rhs(t, y, params, structure, mode, stim):
+    """Derivatives of the shared state: afferent drive, OT neurons, pituitary store, plasma OT, atosiban."""
+    dy = {}
+    s = params["stimulus"]
+    if mode == "network":
+        n = params["neuro"]
+        afferent = afferent_input(t, y["removed"], s, stim[0], stim[1])
+        # conditioned drive (the mother expects the feed) acts from t = 0, before the stimulus
+        # starts at stimulus.start_s (anticipatory release: McNeilly et al. 1983)
+        target = n["drive_gain"] * afferent + n["conditioned_drive"]
+        dy["afferent_drive"] = (target - y["afferent_drive"]) / n["drive_tau_s"]
+        members = (structure["member_cell"], structure["member_bundle"])
+        dy["neuron_rate"], dy["bundle_ot"], dy["neuron_fatigue"] = network_rhs(
+            y["afferent_drive"],
+            y["neuron_rate"],
+            y["bundle_ot"],
+            y["neuron_fatigue"],
+            structure["z_excitability"],
+            members,
+            n,
+            n["central_block"],
+        )
+    release = release_mU_per_s(t, y, params, structure, mode)
+    basal = basal_release_mU_per_s(params["circulation"])
+    dy["pituitary_store"] = -(release - basal)
+    exogenous = exogenous_input_mU_per_s(t, params["exogenous"])
+    dy["plasma_ot"], dy["peripheral_ot"] = plasma_rhs(
+        y["plasma_ot"], y["peripheral_ot"], release + exogenous, params["circulation"]
+    )
+    dy["atosiban"] = atosiban_rhs(y["atosiban"], params["atosiban"])
+    return dy
+
+
+def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
+    """Derivatives of one breast's state (MAMMARY_KEYS), given the shared plasma OT and atosiban in `y`."""
+    a = params["alveoli"]
+    dy = {"suck_phase": cycle_rate_per_s(t, y["removed"], params["stimulus"], stim[0], stim[1])}
+    antagonist = free_nM(y["atosiban"], params["atosiban"])
+    ec50 = ec50_pM(y["fullness"], structure["z_sensitivity"], structure["z_lobule_sensitivity"], antagonist, a)
+    theta = occupancy(params["circulation"]["mammary_delivery"] * y["plasma_ot"], ec50, a["hill"])
+    signal = receptor_signal(theta, y["desensitised"])
+    dy["desensitised"] = (theta - y["desensitised"]) / a["desensitisation_tau_s"]
+    coupling = gap_junction_current(y["activation"], structure["edge_i"], structure["edge_j"])
+    dy["activation"], dy["recovery"] = activation_rhs(
+        y["activation"], y["recovery"], signal, y["fullness"], coupling, a
+    )
+
+    m = mammary_fluxes(t, y, params, structure, tree, stim)
+    capacity = a["capacity_mL"] * m["share"]
+    secretion = secretion_mL_per_s(m["share"], y["fullness"], a)
+    dy["fullness"] = (secretion - m["alveolar_outflow"]) / capacity
+    dy["duct_area_ratio"] = m["duct_area_rate"]
+    dy["removed"] = m["nipple_outflow"]
+    dy["secreted"] = jnp.sum(secretion)
+    return dy
+
+
 def make_vector_field(tree: DuctTree, mode: str, stim=("pump", "two_phase", False)):
     """Vector field f(t, y, (params, structure)) for diffrax; `mode` is 'network' or 'pulses';
     `stim` is (kind, pattern, resolved) of the stimulus."""
 
     def vector_field(t, y, args):
         params, structure = args
-        a = params["alveoli"]
-        dy = {}
-        s = params["stimulus"]
-        dy["suck_phase"] = cycle_rate_per_s(t, y["removed"], s, stim[0], stim[1])
-        if mode == "network":
-            n = params["neuro"]
-            afferent = afferent_input(t, y["removed"], s, stim[0], stim[1])
-            # conditioned drive (the mother expects the feed) acts from t = 0, before the stimulus
-            # starts at stimulus.start_s (anticipatory release: McNeilly et al. 1983)
-            target = n["drive_gain"] * afferent + n["conditioned_drive"]
-            dy["afferent_drive"] = (target - y["afferent_drive"]) / n["drive_tau_s"]
-            members = (structure["member_cell"], structure["member_bundle"])
-            dy["neuron_rate"], dy["bundle_ot"], dy["neuron_fatigue"] = network_rhs(
-                y["afferent_drive"],
-                y["neuron_rate"],
-                y["bundle_ot"],
-                y["neuron_fatigue"],
-                structure["z_excitability"],
-                members,
-                n,
-                n["central_block"],
-            )
-        release = release_mU_per_s(t, y, params, structure, mode)
-        basal = basal_release_mU_per_s(params["circulation"])
-        dy["pituitary_store"] = -(release - basal)
-        exogenous = exogenous_input_mU_per_s(t, params["exogenous"])
-        dy["plasma_ot"], dy["peripheral_ot"] = plasma_rhs(
-            y["plasma_ot"], y["peripheral_ot"], release + exogenous, params["circulation"]
-        )
-        dy["atosiban"] = atosiban_rhs(y["atosiban"], params["atosiban"])
-
-        antagonist = free_nM(y["atosiban"], params["atosiban"])
-        ec50 = ec50_pM(y["fullness"], structure["z_sensitivity"], structure["z_lobule_sensitivity"], antagonist, a)
-        theta = occupancy(params["circulation"]["mammary_delivery"] * y["plasma_ot"], ec50, a["hill"])
-        signal = receptor_signal(theta, y["desensitised"])
-        dy["desensitised"] = (theta - y["desensitised"]) / a["desensitisation_tau_s"]
-        coupling = gap_junction_current(y["activation"], structure["edge_i"], structure["edge_j"])
-        dy["activation"], dy["recovery"] = activation_rhs(
-            y["activation"], y["recovery"], signal, y["fullness"], coupling, a
-        )
-
-        m = mammary_fluxes(t, y, params, structure, tree, stim)
-        capacity = a["capacity_mL"] * m["share"]
-        secretion = secretion_mL_per_s(m["share"], y["fullness"], a)
-        dy["fullness"] = (secretion - m["alveolar_outflow"]) / capacity
-        dy["duct_area_ratio"] = m["duct_area_rate"]
-        dy["removed"] = m["nipple_outflow"]
-        dy["secreted"] = jnp.sum(secretion)
+        dy = central_rhs(t, y, params, structure, mode, stim)
+        dy.update(breast_rhs(t, y, params, structure, tree, stim))
         return {k: dy[k] for k in y}
 
     return vector_field
+
+
+def breast_outputs(t, y, params, structure, tree: DuctTree, stim):
+    """One breast's saved outputs: flow, yield, balance terms, alveolar activity and pressure."""
+    m = mammary_fluxes(t, y, params, structure, tree, stim)
+    density = params["milk"]["density_g_per_mL"]
+    return {
+        "flow": m["nipple_outflow"] * density,
+        "cumulative": y["removed"] * density,
+        "removed_ml": y["removed"],
+        "secreted_ml": y["secreted"],
+        "remaining_ml": jnp.sum(params["alveoli"]["capacity_mL"] * m["share"] * y["fullness"])
+        + jnp.sum(m["duct_volume"]),
+        "active_fraction": active_fraction(y["activation"], m["share"]),
+        # share of the myoepithelium contracting in step: active alveoli x basket coherence (Cx43)
+        "alveolar_synchrony": coherence(params["alveoli"]) * active_fraction(y["activation"], m["share"]),
+        "alveolar_pressure": jnp.sum(m["share"] * m["pressure"]),
+        # the rise of intramammary pressure that contraction adds (what a catheter records
+        # above the resting pressure; Cobo 1973 scored the ejection response by it)
+        "contraction_pressure": jnp.sum(m["share"] * m["tension"]),
+        "vacuum": m["vacuum"],
+    }
+
+
+def central_outputs(t, y, params, structure, mode):
+    """Saved outputs of the shared part: plasma OT, pituitary release, neuron synchrony and rates."""
+    out = {
+        "plasma_ot": y["plasma_ot"],
+        "release_rate": release_mU_per_s(t, y, params, structure, mode),
+        "neuron_synchrony": synchrony(y["neuron_rate"]) if mode == "network" else jnp.zeros(()),
+    }
+    if mode == "network":
+        out["neuron_rate"] = y["neuron_rate"]  # 48 cells: cheap at the fine save rate
+    return out
 
 
 def make_observer(tree: DuctTree, mode: str, stim=("pump", "two_phase", False)):
@@ -185,27 +246,7 @@ def make_observer(tree: DuctTree, mode: str, stim=("pump", "two_phase", False)):
 
     def observe(t, y, args):
         params, structure = args
-        m = mammary_fluxes(t, y, params, structure, tree, stim)
-        density = params["milk"]["density_g_per_mL"]
-        out = {
-            "flow": m["nipple_outflow"] * density,
-            "cumulative": y["removed"] * density,
-            "removed_ml": y["removed"],
-            "secreted_ml": y["secreted"],
-            "remaining_ml": jnp.sum(params["alveoli"]["capacity_mL"] * m["share"] * y["fullness"])
-            + jnp.sum(m["duct_volume"]),
-            "plasma_ot": y["plasma_ot"],
-            "release_rate": release_mU_per_s(t, y, params, structure, mode),
-            "active_fraction": active_fraction(y["activation"], m["share"]),
-            # share of the myoepithelium contracting in step: active alveoli x basket coherence (Cx43)
-            "alveolar_synchrony": coherence(params["alveoli"]) * active_fraction(y["activation"], m["share"]),
-            "alveolar_pressure": jnp.sum(m["share"] * m["pressure"]),
-            "vacuum": m["vacuum"],
-        }
-        out["neuron_synchrony"] = synchrony(y["neuron_rate"]) if mode == "network" else jnp.zeros(())
-        if mode == "network":
-            out["neuron_rate"] = y["neuron_rate"]  # 48 cells: cheap at the fine save rate
-        return out
+        return {**breast_outputs(t, y, params, structure, tree, stim), **central_outputs(t, y, params, structure, mode)}
 
     return observe
 

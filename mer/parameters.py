@@ -33,6 +33,9 @@ def frac(source, low_open=False):
 MODEL = "model constant, tuned to the observed sessions (docs/literature.md)"
 SPECS: dict[str, Spec] = {
     "seed": Spec("1", "random seed", int, 0),
+    "breasts": Spec(
+        "1", "1 one breast; 2 both, one shared OT drive (Prime 2009: 95.5 % of flow rises coincide)", int, 1, 2
+    ),
     "duration_s": pos("s", "15-min pumping session (Kent et al. 2008)"),
     "plot": Spec("1", "write flow.png", bool),
     # circulation
@@ -264,7 +267,11 @@ SPECS: dict[str, Spec] = {
     "intervention.stress.delivery_loss_per_level": frac("sympathetic vasoconstriction (direction only; unchecked)"),
     "intervention.stress.duct_tone_loss_per_level": frac("adrenaline constricts ducts (direction only; unchecked)"),
     "intervention.alcohol.g_per_kg": Spec("g/kg", "Cobo 1973 dose bands", float, 0.0),
-    "intervention.alcohol.central_fraction": frac("share of the inhibition acting on afferent drive; " + MODEL),
+    "intervention.alcohol.half_block_g_per_kg": pos(
+        "g/kg", "half block of OT release per burst; fitted to Cobo 1973's bands; " + MODEL
+    ),
+    "intervention.alcohol.hill": pos("1", "steepness of the release block; fitted to Cobo 1973's bands; " + MODEL),
+    "intervention.alcohol.central_fraction": frac("share of the release block also acting on afferent drive; 0"),
     "intervention.morphine.dose_mg": Spec("mg", "5 mg IV abolishes the OT rise (Lindow 1999)", float, 0.0),
     "intervention.warmth.duct_dilation": Spec("1", "warmth dilates ducts (Kent 2011; size unchecked)", float, 0.0),
     "intervention.warmth.delivery_gain": Spec("1", "warmth raises blood flow (size unchecked)", float, 0.0),

@@ -8,6 +8,7 @@ import time
 import jax
 import numpy as np
 
+from mer.breasts import SIDES
 from mer.build import Setup, build
 from mer.config.compose import compose_config
 from mer.config.validate import validate
@@ -30,6 +31,9 @@ class Result:
     balance: dict
     metrics: dict
     stats: dict
+    # with `breasts=2`: {"left": ..., "right": ...}, each with its "balance", "metrics", "alveoli"
+    # and "tree" (the fields above then hold the totals, and the left breast's agents and tree)
+    breasts: dict = dataclasses.field(default_factory=dict)
 
 
 UNITS = {
@@ -42,8 +46,18 @@ UNITS = {
     "alveolar_synchrony": "1",
     "neuron_synchrony": "1",
     "alveolar_pressure": "mmHg",
+    "contraction_pressure": "mmHg",
     "vacuum": "mmHg",
 }
+
+
+# (balance term, saved curve, save index)
+BALANCE_TERMS = (
+    ("initial_ml", "remaining_ml", 0),
+    ("secreted_ml", "secreted_ml", -1),
+    ("remaining_ml", "remaining_ml", -1),
+    ("removed_ml", "removed_ml", -1),
+)
 
 
 def simulate(cfg_or_overrides=None) -> Result:
@@ -61,23 +75,27 @@ def simulate(cfg_or_overrides=None) -> Result:
     setup = build(cfg)
     run, ts, ts_agents, ts_tree = solver_for(setup)
     start = time.perf_counter()
-    series, agents, ducts, accepted, rejected = jax.block_until_ready(run(setup.params, setup.structure))
+    series, agents, ducts, accepted, rejected = jax.block_until_ready(run(*setup.pair()))
     wall = time.perf_counter() - start
-    series = {k: np.asarray(v) for k, v in series.items()}
-    agents = {k: np.asarray(v) for k, v in agents.items()}
-    ducts = {k: np.asarray(v) for k, v in ducts.items()}
+    series, agents, ducts = jax.tree_util.tree_map(np.asarray, (series, agents, ducts))
     density = float(setup.params["milk"]["density_g_per_mL"])
-    balance = {
-        "initial_ml": float(series["remaining_ml"][0]),
-        "secreted_ml": float(series["secreted_ml"][-1]),
-        "remaining_ml": float(series["remaining_ml"][-1]),
-        "removed_ml": float(series["removed_ml"][-1]),
-    }
-    balance["error_ml"] = (
-        balance["initial_ml"] + balance["secreted_ml"] - balance["remaining_ml"] - balance["removed_ml"]
-    )
+    balance = mass_balance(series)
     metrics = session_metrics(ts, series["flow"], series["cumulative"], balance["initial_ml"], density)
     metrics["alveolar_synchrony"] = float(np.max(series["alveolar_synchrony"]))
     metrics["neuron_synchrony"] = float(np.max(series["neuron_synchrony"]))
     stats = {"accepted_steps": int(accepted), "rejected_steps": int(rejected), "solve_wall_s": wall}
-    return Result(cfg, setup, ts, series, ts_agents, agents, ts_tree, ducts, balance, metrics, stats)
+    breasts = {}
+    if setup.right is not None:
+        for side in SIDES:
+            b = mass_balance(series, f"_{side}")
+            m = session_metrics(ts, series[f"flow_{side}"], series[f"cumulative_{side}"], b["initial_ml"], density)
+            breasts[side] = {"balance": b, "metrics": m, "alveoli": agents[side], "tree": ducts[side]}
+        agents, ducts = agents["left"], ducts["left"]
+    return Result(cfg, setup, ts, series, ts_agents, agents, ts_tree, ducts, balance, metrics, stats, breasts)
+
+
+def mass_balance(series, suffix=""):
+    """initial + secreted = remaining + removed [mL], from the saved curves (`suffix`: one breast's)."""
+    b = {term: float(series[curve + suffix][i]) for term, curve, i in BALANCE_TERMS}
+    b["error_ml"] = b["initial_ml"] + b["secreted_ml"] - b["remaining_ml"] - b["removed_ml"]
+    return b

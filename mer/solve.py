@@ -9,6 +9,7 @@ import equinox as eqx
 import jax.numpy as jnp
 import numpy as np
 
+from mer.breasts import make_pair_ducts, make_pair_observer, make_pair_vector_field, pair_agents, pair_initial_state
 from mer.build import Setup
 from mer.model import initial_state, make_observer, make_vector_field, mammary_fluxes
 
@@ -36,27 +37,34 @@ def _solver_fn(
     dt0_s,
     max_steps,
 ):
-    vector_field = make_vector_field(tree, mode, stim)
-    observe = make_observer(tree, mode, stim)
+    """`tree` is one DuctTree, or a (left, right) pair for both breasts (mer/breasts.py)."""
     ts = jnp.asarray(save_times(duration_s, save_dt_s))
     ts_agents = jnp.asarray(save_times(duration_s, agent_save_dt_s))
-
     ts_tree = jnp.asarray(save_times(duration_s, tree_save_dt_s))
 
-    def agents(t, y, args):
-        return {"fullness": y["fullness"], "activation": y["activation"]}
+    if isinstance(tree, tuple):
+        vector_field = make_pair_vector_field(tree, mode, stim)
+        observe = make_pair_observer(tree, mode, stim)
+        agents, ducts, start_state = pair_agents, make_pair_ducts(tree, stim), pair_initial_state
+    else:
+        vector_field = make_vector_field(tree, mode, stim)
+        observe = make_observer(tree, mode, stim)
+        start_state = initial_state
 
-    def ducts(t, y, args):
-        m = mammary_fluxes(t, y, *args, tree, stim)
-        return {
-            "radius": m["duct_radius"],
-            "pressure_in": m["p_distal"],
-            "pressure_out": m["p_proximal"],
-            "flow": m["segment_flow"],
-        }
+        def agents(t, y, args):
+            return {"fullness": y["fullness"], "activation": y["activation"]}
+
+        def ducts(t, y, args):
+            m = mammary_fluxes(t, y, *args, tree, stim)
+            return {
+                "radius": m["duct_radius"],
+                "pressure_in": m["p_distal"],
+                "pressure_out": m["p_proximal"],
+                "flow": m["segment_flow"],
+            }
 
     def run(params, structure):
-        y0 = initial_state(params, structure, n_neurons, n_bundles, mode)
+        y0 = start_state(params, structure, n_neurons, n_bundles, mode)
         saveat = diffrax.SaveAt(
             subs=[
                 diffrax.SubSaveAt(ts=ts, fn=observe),
@@ -82,10 +90,12 @@ def _solver_fn(
 
 
 def solver_for(setup: Setup):
-    """(run(params, structure) -> (series, agents, ducts, accepted, rejected), ts, ts_agents, ts_tree)."""
+    """(run(params, structure) -> (series, agents, ducts, accepted, rejected), ts, ts_agents, ts_tree).
+    With two breasts, run takes (left, right) pairs of params and structure and returns agents and
+    ducts per side."""
     s = setup.solver
     return _solver_fn(
-        setup.tree,
+        setup.tree if setup.right is None else (setup.tree, setup.right.tree),
         setup.mode,
         setup.stimulus,
         setup.n_neurons,

@@ -105,18 +105,28 @@ def test_conditioned_drive_gives_anticipatory_release():
 
 def test_iv_threshold_dose_raises_intramammary_pressure_without_endogenous_release():
     """The 1961 human study found 2 mU IV to be the threshold dose for a rise of intramammary
-    pressure. With the afferent drive removed (no endogenous bursts), 2 mU gives a detectable
-    pressure rise (>= 1 mmHg, capacity-weighted alveolar pressure), 0 mU none, 5 mU a full ejection."""
+    pressure, ~20 s after the injection. With the afferent drive removed (no endogenous bursts),
+    the rise is graded: 0 mU none, 1 mU below detection (< 1 mmHg, capacity-weighted alveolar
+    pressure), 2 mU detectable (>= 1 mmHg) with flow rising above the resting leak, 5 mU a full
+    ejection (flow above 0.1 g/s for >= 10 s) within 20 s. 2 mU does not reach the ejection the
+    metrics count: docs/notes_issue4.md says why the sensitivity is left as it is."""
 
     def response(dose):
         r = simulate(
             ["intervention=sci", f"params.exogenous.iv_bolus_mU={dose}", "params.exogenous.iv_bolus_time_s=300"]
         )
-        t, p = r.time, r.timeseries["alveolar_pressure"]
-        rise = p[(t > 290) & (t < 420)].max() - p[(t > 270) & (t < 290)].mean()
-        return rise, r.metrics["n_mer"]
+        t, p, f = r.time, r.timeseries["alveolar_pressure"], r.timeseries["flow"]
+        window = (t > 290) & (t < 420)
+        rise = p[window].max() - p[(t > 270) & (t < 290)].mean()
+        peak_time = t[window][np.argmax(p[window])]
+        flow_gain = f[window].max() / f[(t > 270) & (t < 290)].mean()
+        return rise, peak_time, flow_gain, r.metrics["mer_onsets_s"]
 
-    (rise0, n0), (rise2, _), (rise5, n5) = response(0.0), response(2.0), response(5.0)
-    assert rise0 < 0.1 and n0 == 0
-    assert rise2 >= 1.0
-    assert rise5 > rise2 and n5 >= 1
+    (rise0, _, _, on0), (rise1, _, _, on1), (rise2, t2, gain2, on2), (rise5, _, _, on5) = (
+        response(d) for d in (0.0, 1.0, 2.0, 5.0)
+    )
+    assert rise0 < 0.1 and on0.size == 0
+    assert rise1 < 1.0 <= rise2 and on1.size == 0
+    assert 300.0 <= t2 <= 340.0  # the pressure peaks within 40 s of the injection
+    assert gain2 >= 3.0  # flow rises well above the resting leak
+    assert rise5 > 3.0 * rise2 and on5.size == 1 and 300.0 <= on5[0] <= 320.0

@@ -20,12 +20,14 @@ class ArchiveError(ValueError):
 class Archive:
     attrs: dict
     config: dict
-    groups: dict  # group -> {name: np.ndarray or scalar}
+    groups: dict  # group path (e.g. "metrics", "breasts/left/metrics") -> {name: np.ndarray or scalar}
     units: dict  # "group/name" -> unit
 
     def __getitem__(self, key):
-        group, _, name = key.partition("/")
-        return self.groups[group][name] if name else self.groups[group]
+        if key in self.groups:
+            return self.groups[key]
+        group, _, name = key.rpartition("/")
+        return self.groups[group][name]
 
 
 def load(path) -> Archive:
@@ -43,14 +45,16 @@ def load(path) -> Archive:
             raise ArchiveError(f"{path}: expected root attribute schema={SCHEMA!r}, got {attrs.get('schema')!r}")
         config = yaml.safe_load(f["config"][()].decode())
         groups, units = {}, {}
-        for gname, group in f.items():
-            if not isinstance(group, h5py.Group):
-                continue
-            groups[gname] = {}
-            for name, ds in group.items():
-                value = ds[()]
-                groups[gname][name] = (
-                    np.asarray(value) if np.ndim(value) else value.item() if hasattr(value, "item") else value
-                )
-                units[f"{gname}/{name}"] = ds.attrs.get("unit")
+
+        def visit(key, ds):
+            gname, _, name = key.rpartition("/")
+            if not isinstance(ds, h5py.Dataset) or not gname:  # groups, and the root's `config`
+                return
+            value = ds[()]
+            groups.setdefault(gname, {})[name] = (
+                np.asarray(value) if np.ndim(value) else value.item() if hasattr(value, "item") else value
+            )
+            units[key] = ds.attrs.get("unit")
+
+        f.visititems(visit)
     return Archive(attrs, config, groups, units)

@@ -94,8 +94,59 @@ def _params(f, config, used=None):
     dataset(g, "milk_viscosity", visc, "mPa s", source=SPECS["params.ducts.milk_viscosity_mPa_s"].source)
 
 
+METRIC_UNITS = {
+    "total_yield_g": "g",
+    "n_mer": "1",
+    "mer_onsets_s": "s",
+    "time_to_first_mer_s": "s",
+    "peak_flow_g_per_s": "g/s",
+    "first_mer_share": "1",
+    "removed_fraction": "1",
+    "alveolar_synchrony": "1",
+    "neuron_synchrony": "1",
+}
+
+
+def _alveoli(group, setup, time_s, agents):
+    al = group.create_group("alveoli")
+    capacity = _capacity(setup)
+    dataset(al, "time", time_s, "s")
+    dataset(al, "volume", agents["fullness"] * capacity[None, :], "mL")
+    dataset(al, "capacity", capacity, "mL")
+    dataset(al, "lobule", setup.population.lobule, "1")
+
+
+def _tree(group, setup, time_s, ducts):
+    tree = setup.tree
+    tr = group.create_group("tree")
+    dataset(tr, "parent", tree.parent, "1")
+    dataset(tr, "length", tree.length_mm, "mm")
+    dataset(tr, "radius0", tree.radius_mm, "mm")
+    dataset(tr, "generation", tree.generation, "1")
+    dataset(tr, "lobe", tree.lobe, "1")
+    dataset(tr, "start", setup.segment_start_mm, "mm", note="segment start (x, y, z), nipple at 0")
+    dataset(tr, "end", setup.segment_end_mm, "mm")
+    dataset(tr, "time", time_s, "s")
+    dataset(tr, "radius", ducts["radius"], "mm")
+    dataset(tr, "pressure_in", ducts["pressure_in"], "mmHg", note="upstream (distal) end")
+    dataset(tr, "pressure_out", ducts["pressure_out"], "mmHg", note="downstream end, toward the nipple")
+    dataset(tr, "flow", ducts["flow"], "mL/s", note="from the upstream end toward the nipple")
+
+
+def _balance_and_metrics(group, balance, metrics):
+    bal = group.create_group("balance")
+    for k, v in balance.items():
+        dataset(bal, k, v, "mL")
+    me = group.create_group("metrics")
+    for k, v in metrics.items():
+        dataset(me, k, v, METRIC_UNITS[k])
+
+
 def save_simulation(path, result) -> pathlib.Path:
-    """Write `result` (a `mer.simulate.Result`) to `path`; returns the path."""
+    """Write `result` (a `mer.simulate.Result`) to `path`; returns the path. With two breasts the
+    top-level curves, balance and metrics are the totals, `alveoli` and `tree` the left breast's,
+    and `breasts/<left|right>/` holds each breast's balance, metrics, alveoli and tree;
+    `timeseries/<name>_left` and `_right` each breast's curves."""
     from mer.simulate import UNITS
 
     def fill(f):
@@ -104,48 +155,22 @@ def save_simulation(path, result) -> pathlib.Path:
         ts = f.create_group("timeseries")
         dataset(ts, "time", result.time, "s")
         for name, unit in UNITS.items():
-            if name != "time":
-                dataset(ts, name, result.timeseries[name], unit)
-        al = f.create_group("alveoli")
-        dataset(al, "time", result.alveoli_time, "s")
-        dataset(al, "volume", result.alveoli["fullness"] * _capacity(result)[None, :], "mL")
-        dataset(al, "capacity", _capacity(result), "mL")
-        dataset(al, "lobule", result.setup.population.lobule, "1")
-        tree = result.setup.tree
-        tr = f.create_group("tree")
-        dataset(tr, "parent", tree.parent, "1")
-        dataset(tr, "length", tree.length_mm, "mm")
-        dataset(tr, "radius0", tree.radius_mm, "mm")
-        dataset(tr, "generation", tree.generation, "1")
-        dataset(tr, "lobe", tree.lobe, "1")
-        dataset(tr, "start", result.setup.segment_start_mm, "mm", note="segment start (x, y, z), nipple at 0")
-        dataset(tr, "end", result.setup.segment_end_mm, "mm")
-        dataset(tr, "time", result.tree_time, "s")
-        dataset(tr, "radius", result.tree["radius"], "mm")
-        dataset(tr, "pressure_in", result.tree["pressure_in"], "mmHg", note="upstream (distal) end")
-        dataset(tr, "pressure_out", result.tree["pressure_out"], "mmHg", note="downstream end, toward the nipple")
-        dataset(tr, "flow", result.tree["flow"], "mL/s", note="from the upstream end toward the nipple")
+            for key in (name, f"{name}_left", f"{name}_right"):
+                if key != "time" and key in result.timeseries:
+                    dataset(ts, key, result.timeseries[key], unit)
+        _alveoli(f, result.setup, result.alveoli_time, result.alveoli)
+        _tree(f, result.setup, result.tree_time, result.tree)
         if "neuron_rate" in result.timeseries:
             ne = f.create_group("neurons")
             dataset(ne, "time", result.time, "s")
             dataset(ne, "rate", result.timeseries["neuron_rate"], "1", note="normalised to the burst peak ~60 spikes/s")
-        bal = f.create_group("balance")
-        for k, v in result.balance.items():
-            dataset(bal, k, v, "mL")
-        me = f.create_group("metrics")
-        units = {
-            "total_yield_g": "g",
-            "n_mer": "1",
-            "mer_onsets_s": "s",
-            "time_to_first_mer_s": "s",
-            "peak_flow_g_per_s": "g/s",
-            "first_mer_share": "1",
-            "removed_fraction": "1",
-            "alveolar_synchrony": "1",
-            "neuron_synchrony": "1",
-        }
-        for k, v in result.metrics.items():
-            dataset(me, k, v, units[k])
+        _balance_and_metrics(f, result.balance, result.metrics)
+        for side, b in result.breasts.items():
+            g = f.create_group(f"breasts/{side}")
+            setup = result.setup if side == "left" else result.setup.right
+            _balance_and_metrics(g, b["balance"], b["metrics"])
+            _alveoli(g, setup, result.alveoli_time, b["alveoli"])
+            _tree(g, setup, result.tree_time, b["tree"])
         st = f.create_group("solver_stats")
         for k, v in result.stats.items():
             dataset(st, k, v, "s" if k.endswith("_s") else "1")
@@ -153,8 +178,8 @@ def save_simulation(path, result) -> pathlib.Path:
     return write_atomically(path, fill)
 
 
-def _capacity(result):
+def _capacity(setup):
     from mer.model import agent_shares
 
-    p = result.setup.params
-    return np.asarray(agent_shares(p, result.setup.structure) * p["alveoli"]["capacity_mL"])
+    p = setup.params
+    return np.asarray(agent_shares(p, setup.structure) * p["alveoli"]["capacity_mL"])

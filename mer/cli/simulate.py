@@ -25,9 +25,16 @@ def report(result, wall_s) -> str:
     m, b = result.metrics, result.balance
     onsets = ", ".join(f"{t:.0f}" for t in m["mer_onsets_s"])
     err = abs(b["error_ml"]) / b["initial_ml"] * 100
+    per_breast = [  # with breasts=2
+        f"  {side:<5} yield        {s['metrics']['total_yield_g']:.1f} g, ejections at "
+        + ", ".join(f"{t:.0f}" for t in s["metrics"]["mer_onsets_s"])
+        + f" s, mass balance error {abs(s['balance']['error_ml']) / s['balance']['initial_ml'] * 100:.2e} %"
+        for side, s in result.breasts.items()
+    ]
     return "\n".join(
         [
             f"total yield          {m['total_yield_g']:.1f} g",
+            *per_breast,
             f"ejections            {m['n_mer']} (onsets at {onsets} s)",
             f"time to first MER    {m['time_to_first_mer_s']:.0f} s",
             f"peak flow            {m['peak_flow_g_per_s']:.2f} g/s",
@@ -59,6 +66,8 @@ def main(cfg: DictConfig) -> None:
         ts = result.timeseries
         names = "+".join(config.get("intervention") or {}) or "none"
         title = f"intervention={names}, neuro={config['neuro']['mode']}"
+        if result.breasts:
+            title += ", both breasts"
         plot_session(
             result.time,
             ts["flow"],
@@ -67,6 +76,7 @@ def main(cfg: DictConfig) -> None:
             result.metrics["mer_onsets_s"],
             out_dir / "flow.png",
             title,
+            {side: (ts[f"flow_{side}"], ts[f"cumulative_{side}"]) for side in result.breasts},
         )
         if "neuron_rate" in ts:
             from mer.outputs.neuro_plot import plot_neurons

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import copy
 
-import numpy as np
-
 from mer.config.validate import ConfigError
 
 NIFEDIPINE_G_PER_MOL = 346.3
 NIFEDIPINE_IC50_NM = 290.0  # geometric middle of 29 nM-2.9 uM (myometrium); unchecked for myoepithelium
 MGSO4_INVITRO_BLOCK = 0.35  # -30-40 % at 8 mM in vitro (Gynecol Endocrinol 2007)
 MGSO4_INVITRO_MM = 8.0
-# Cobo 1973: inhibition of the milk-ejection response by alcohol dose band (g/kg), at band midpoints
-COBO_G_PER_KG = np.array([0.0, 0.5, 0.75, 1.25, 1.75, 2.25])
-COBO_INHIBITION = np.array([0.0, 0.0, 0.18, 0.63, 0.80, 1.0])
 MORPHINE_ABOLISHING_MG = 5.0  # 5 mg IV abolishes the OT rise (Lindow et al. 1999)
 
 
@@ -75,11 +70,6 @@ def caesarean(params, d, anatomy):
     _block_drive(params, d["central_block"])
 
 
-def alcohol_inhibition(g_per_kg):
-    """Inhibition of OT release by an alcohol dose, Cobo 1973 bands (linear between midpoints)."""
-    return float(np.interp(g_per_kg, COBO_G_PER_KG, COBO_INHIBITION))
-
-
 def _block_drive(params, fraction):
     """Block a fraction of the afferent drive (neuro=network). With neuro=pulses the pulses are
     given explicitly, so only the interventions' other effects (release scale, periphery) act."""
@@ -88,16 +78,24 @@ def _block_drive(params, fraction):
         n["central_block"] = 1.0 - (1.0 - n["central_block"]) * (1.0 - fraction)
 
 
+def alcohol_release_block(g_per_kg, half_block_g_per_kg, hill):
+    """Fraction of the OT released per burst that ethanol blocks: a Hill function of the dose."""
+    x = (g_per_kg / half_block_g_per_kg) ** hill
+    return x / (1.0 + x)
+
+
 def alcohol(params, d, anatomy):
     """Central block by ethanol (Cobo 1973); the breast's response to injected OT is kept.
 
-    Inhibition I(dose) from Cobo's bands scales the OT released per burst by (1 - I) and blocks
-    a fraction `central_fraction` x I of the afferent drive (fewer bursts). With 0.3 the default
-    session loses 0, 0, 0, 43, 56 and 91 % of its yield at 0, 0.4, 0.75, 1.25, 1.75, 2.25 g/kg
-    (Cobo: 0, 0, 18, 63, 80, ~100 % of the ejection response)."""
-    inhibition = alcohol_inhibition(d["g_per_kg"])
-    params["pituitary"]["release_scale"] = params["pituitary"]["release_scale"] * (1.0 - inhibition)
-    _block_drive(params, d["central_fraction"] * inhibition)
+    Ethanol acts on OT release, not on the breast: it inhibits the Ca2+ currents and peptide
+    release of neurohypophysial nerve terminals (Wang et al. 1991, shown for vasopressin), so the
+    OT released per burst falls with the dose while the neurons keep their rhythm. The block's
+    dose-response in women is not measured; its half-block dose and steepness are model constants
+    fitted to Cobo's bands of the ejection response (docs/notes_issue4.md). `central_fraction` x
+    block also removes afferent drive (fewer bursts); 0 by default."""
+    block = alcohol_release_block(d["g_per_kg"], d["half_block_g_per_kg"], d["hill"])
+    params["pituitary"]["release_scale"] = params["pituitary"]["release_scale"] * (1.0 - block)
+    _block_drive(params, d["central_fraction"] * block)
 
 
 def morphine(params, d, anatomy):

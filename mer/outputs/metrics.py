@@ -57,3 +57,11 @@ def session_metrics(time_s, flow_g_per_s, cumulative_g, initial_ml, density_g_pe
         "first_mer_share": first_share,
         "removed_fraction": float(total / density_g_per_mL / initial_ml),
     }
+
+
+def contraction_response_mmHg_s(time_s, contraction_pressure_mmHg):
+    """The milk-ejection response as an intramammary catheter scores it: the pressure that
+    contraction adds above the resting pressure, integrated over the session [mmHg s]. Cobo 1973
+    graded alcohol's inhibition by this response to suckling; unlike the yield it is not capped
+    by the milk available, so smaller releases show as smaller responses."""
+    return float(np.trapezoid(contraction_pressure_mmHg, time_s))
