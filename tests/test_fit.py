@@ -91,21 +91,21 @@ def test_a_killed_fit_resumes_from_its_checkpoint_to_the_same_result(recovery_fi
     settings = [
         f"data.path={recovery_file}",
         "fit.progress=false",
-        "fit.max_iterations=12",
-        "fit.checkpoint_every=3",
-        "fit.polish_iterations=1",
+        "fit.max_iterations=6",
+        "fit.checkpoint_every=2",
+        "fit.polish_iterations=0",
     ]
     whole = fit(settings, checkpoint_path=tmp_path / "whole.h5")
 
-    def kill_at_6(iteration):
-        if iteration == 6:
+    def kill_at_4(iteration):
+        if iteration == 4:
             raise Interrupt
 
     with pytest.raises(Interrupt):
-        fit(settings, checkpoint_path=tmp_path / "cut.h5", callback=kill_at_6)
+        fit(settings, checkpoint_path=tmp_path / "cut.h5", callback=kill_at_4)
     resumed = fit(settings + ["fit.resume=true"], checkpoint_path=tmp_path / "cut.h5")
-    assert resumed.optimum.resumed_from == 6
-    assert resumed.optimum.iterations == whole.optimum.iterations == 12
+    assert resumed.optimum.resumed_from == 4
+    assert resumed.optimum.iterations == whole.optimum.iterations == 6
     np.testing.assert_allclose(resumed.optimum.history, whole.optimum.history, rtol=1e-12)
     np.testing.assert_allclose(resumed.values, whole.values, rtol=1e-10)
     with pytest.raises(CheckpointError, match="belongs to a different fit"):
@@ -115,20 +115,24 @@ def test_a_killed_fit_resumes_from_its_checkpoint_to_the_same_result(recovery_fi
 
 
 def test_several_sessions_share_the_mothers_parameters(tmp_path):
+    """Two 7.5-min sessions of one mother: her storage, fullness, EC50 and contraction are one value
+    each, the pulses are per session (two and three), and all are recovered inside their intervals."""
     days = {
-        "day1": simulate_session([90.0, 330.0], [50.0, 40.0], duration_s=600.0),
-        "day2": simulate_session([120.0, 300.0, 500.0], [40.0, 55.0, 30.0], duration_s=600.0),
+        "day1": simulate_session([90.0, 300.0], [50.0, 40.0], duration_s=450.0),
+        "day2": simulate_session([80.0, 220.0, 380.0], [40.0, 55.0, 30.0], duration_s=450.0),
     }
     path = write_csv(tmp_path / "mother.csv", days, seed=2)
     # atosiban's clearance does nothing without atosiban: the fit must say the data cannot pin it down
     useless = "+fit.parameters.atosiban.clearance_L_per_h={lower:10.0,upper:100.0,scale:log}"
-    r = fit([f"data.path={path}", "fit.progress=false", useless], checkpoint_path=tmp_path / "c.h5")
+    settings = [f"data.path={path}", "fit.progress=false", "fit.n_starts=2", useless]
+    r = fit(settings, checkpoint_path=tmp_path / "c.h5")
     assert r.session_ids == ["day1", "day2"]
     assert "atosiban.clearance_L_per_h" in r.uncertainty.not_identifiable
     assert not any(label.startswith("neuro.onsets_s") for label in r.uncertainty.not_identifiable)
-    assert np.all(r.metrics["r2_cumulative"] > 0.98)
+    assert np.all(r.metrics["r2_cumulative"] > 0.99)
     assert list(r.metrics["n_mer_predicted"]) == [2, 3]
-    assert len(r.parameter("neuro.onsets_s", 0)) == 2 and len(r.parameter("neuro.onsets_s", 1)) == 3
+    np.testing.assert_allclose(r.parameter("neuro.onsets_s", 0), [90.0, 300.0], atol=2.0)
+    np.testing.assert_allclose(r.parameter("neuro.onsets_s", 1), [80.0, 220.0, 380.0], atol=2.0)
     for key, true in TRUE_PERIPHERY.items():  # one value for both days, its interval covering the truth
         i = r.labels.index(f"alveoli.{key}")
         assert r.uncertainty.ci_low[i] <= true <= r.uncertainty.ci_high[i], key

@@ -34,6 +34,7 @@ class OptimiseResult:
     best_loss: float
     start_u: np.ndarray  # (n_starts, P) where each start began
     start_best_loss: np.ndarray  # (n_starts,)
+    start_best_u: np.ndarray  # (n_starts, P) the lowest point each start reached
     history: np.ndarray  # (iterations, n_starts) loss at each iteration
     iterations: int
     evaluations: int  # model solves (value-and-gradient per start)
@@ -193,6 +194,7 @@ def minimise(value_and_grad, u_starts, cfg, checkpoint_path=None, fit_id="", cal
         float(best_loss[k]),
         np.asarray(state["start_u"]),
         best_loss,
+        best_u,
         np.asarray(history),
         iteration,
         evaluations,

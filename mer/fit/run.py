@@ -93,6 +93,8 @@ def prepare(cfg_or_overrides=None) -> tuple[dict, FitProblem]:
         cfg = compose_config(cfg_or_overrides or (), "fit")
     fit_cfg, data_cfg = cfg["fit"], cfg["data"]
     check_settings(fit_cfg)
+    if int(cfg.get("breasts", 1)) != 1:
+        raise ConfigError("breasts: mer-fit fits the flow of one breast; fit each breast's session separately")
     if not data_cfg.get("path"):
         raise ConfigError("data.path: expected the path of a session file (CSV or HDF5), e.g. data.path=session.csv")
     sessions = load_sessions(data_cfg["path"])
@@ -142,7 +144,15 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
         return tuple(np.asarray(j) for j in fns["jacobian"](u, a, base, structure))
 
     t0 = time.perf_counter()
-    polished = levenberg_marquardt(problem, predict, jacobian, optimum.best_u, int(fit_cfg["polish_iterations"]))
+    # every start is finished by Levenberg-Marquardt: Adam's lowest start is not always in the
+    # deepest basin (pulse times trade off against storage), so the lowest polished one wins
+    polished = min(
+        (
+            levenberg_marquardt(problem, predict, jacobian, u_start, int(fit_cfg["polish_iterations"]))
+            for u_start in optimum.start_best_u[np.argsort(optimum.start_best_loss)]
+        ),
+        key=lambda p: p.loss,
+    )
     wall["polish_s"] = time.perf_counter() - t0
     u = polished.u
     t0 = time.perf_counter()
