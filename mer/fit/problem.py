@@ -238,6 +238,7 @@ def make_problem(setup: Setup, sessions: list[Session], fit_cfg: dict, ts: np.nd
         "upper": upper,
         "log": log,
         "u0": u0,
+        "initial": initial,
         "used": used,
     }
     arrays = {key: jnp.asarray(v) for key, v in arrays.items()}

@@ -175,7 +175,7 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
         polished,
         unc,
         problem.natural(u),
-        problem.natural(np.asarray(a["u0"])),
+        np.asarray(a["initial"]),
         flow,
         cum,
         metrics,
