@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from mer.build import Setup
+from mer.config.validate import ConfigError
 from mer.fit.data import Session, on_grid
 from mer.fit.parameters import Layout, parse_parameters, to_natural, to_unconstrained
 from mer.model import initial_state, make_vector_field, mammary_fluxes
@@ -178,7 +179,7 @@ def make_problem(setup: Setup, sessions: list[Session], fit_cfg: dict, ts: np.nd
         for i, d in enumerate(detected):
             onsets[i, : d.size] = d
             mask[i, : d.size] = 1.0
-        if not mask.any():  # no ejection seen anywhere: one small pulse at the middle to start from
+        if not mask.any():  # no ejection seen anywhere: one pulse mid-session to start from
             mask[:, 0] = 1.0
         amounts = np.full((n_sessions, k), float(np.mean(np.asarray(setup.params["neuro"]["amounts_mU"]))))
     else:
@@ -188,11 +189,9 @@ def make_problem(setup: Setup, sessions: list[Session], fit_cfg: dict, ts: np.nd
     parsed = parse_parameters(fit_cfg["parameters"], setup.params, pulse_shapes)
     for fp, _ in parsed:
         if fp.key in PULSE_KEYS and (setup.mode != "pulses" or not fp.per_session):
-            raise_where = f"fit.parameters.{fp.key}"
-            from mer.config.validate import ConfigError
-
             raise ConfigError(
-                f"{raise_where}: pulse parameters are fitted per session with neuro=pulses (per_session: true)"
+                f"fit.parameters.{fp.key}: pulse parameters are fitted per session with neuro=pulses "
+                "(per_session: true)"
             )
     layout = Layout(tuple(fp for fp, _ in parsed), n_sessions)
 
@@ -210,8 +209,6 @@ def make_problem(setup: Setup, sessions: list[Session], fit_cfg: dict, ts: np.nd
         hi = x0 + b["upper"] if b["relative"] else np.full(shape, b["upper"])
         outside = (x0 < lo) | (x0 > hi)
         if np.any(outside):
-            from mer.config.validate import ConfigError
-
             raise ConfigError(
                 f"fit.parameters.{fp.key}: the starting value {float(np.asarray(x0)[outside][0]):g} lies outside "
                 f"the bounds [{float(lo[outside][0]):g}, {float(hi[outside][0]):g}]"
