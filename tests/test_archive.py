@@ -63,7 +63,7 @@ def test_failed_write_leaves_nothing(small_result, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(w, "_params", broken)
+    monkeypatch.setattr(w, "params_group", broken)
     with pytest.raises(RuntimeError):
         save_simulation(tmp_path / "run.h5", small_result)
     assert list(tmp_path.iterdir()) == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mer.archive.write import _params, dataset, root_attrs, write_atomically
+from mer.archive.write import dataset, params_group, root_attrs, write_atomically
 from mer.parameters import SPECS
 
 
@@ -36,7 +36,7 @@ def save_fit(path, result, diagnosis=None):
 
     def fill(f):
         root_attrs(f, "fit", result.config)
-        _params(f, result.session_config(0))
+        params_group(f, result.session_config(0))
         g = f.create_group("fit")
         dataset(g, "time", problem.ts, "s")
         g.create_dataset("session_id", data=np.asarray(result.session_ids, dtype="S"))

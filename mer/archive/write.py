@@ -83,7 +83,7 @@ def _used_value(path, config, used):
     return node
 
 
-def _params(f, config, used=None):
+def params_group(f, config, used=None):
     g = f.create_group("params")
     for path, spec in SPECS.items():
         node = _used_value(path, config, used)
@@ -151,7 +151,7 @@ def save_simulation(path, result) -> pathlib.Path:
 
     def fill(f):
         root_attrs(f, "simulation", result.config)
-        _params(f, result.config, result.setup.params)
+        params_group(f, result.config, result.setup.params)
         ts = f.create_group("timeseries")
         dataset(ts, "time", result.time, "s")
         for name, unit in UNITS.items():
