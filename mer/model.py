@@ -2,7 +2,8 @@
 
 State (a dict of arrays, leading axis = agent where per-agent):
   afferent_drive [-], neuron_rate (Nn,) [-], bundle_ot (Nb,) [-], neuron_fatigue (Nn,) [-],
-  pituitary_store [mU], plasma_ot [pM], atosiban [ng/mL], fullness (N,) [-], activation (N,) [-],
+  pituitary_store [mU], plasma_ot [pM], peripheral_ot [pM], arterial_transit (6,) [pM] (plasma OT on
+  its way to the breast), atosiban [ng/mL], fullness (N,) [-], activation (N,) [-],
   recovery (N,) [-], desensitised (N,) [-], removed [mL], secreted [mL].
 `params` is a nested dict of scalars (differentiable); `structure` holds index arrays and seeded
 draws (not differentiated); `tree` (static, closed over) fixes the sweep order.
@@ -22,6 +23,7 @@ from mer.alveoli.receptor import ec50_pM, occupancy, receptor_signal
 from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
 from mer.circulation.exogenous import exogenous_input_mU_per_s
 from mer.circulation.plasma import basal_peripheral_pM, basal_release_mU_per_s, plasma_rhs
+from mer.circulation.transit import TRANSIT_STAGES, mammary_arterial_pM, transit_rhs
 from mer.ducts.network import poiseuille_conductance, solve_tree
 from mer.ducts.tree import DuctTree
 from mer.ducts.wall import area_ratio_rate
@@ -166,6 +168,7 @@ def central_rhs(t, y, params, structure, mode, stim):
     dy["plasma_ot"], dy["peripheral_ot"] = plasma_rhs(
         y["plasma_ot"], y["peripheral_ot"], release + exogenous, params["circulation"]
     )
+    dy["arterial_transit"] = transit_rhs(y["arterial_transit"], y["plasma_ot"], params["circulation"])
     dy["atosiban"] = atosiban_rhs(y["atosiban"], params["atosiban"])
     return dy
 
@@ -176,7 +179,9 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
     dy = {"suck_phase": cycle_rate_per_s(t, y["removed"], params["stimulus"], stim[0], stim[1])}
     antagonist = free_nM(y["atosiban"], params["atosiban"])
     ec50 = ec50_pM(y["fullness"], structure["z_sensitivity"], structure["z_lobule_sensitivity"], antagonist, a)
-    theta = occupancy(params["circulation"]["mammary_delivery"] * y["plasma_ot"], ec50, a["hill"])
+    c = params["circulation"]
+    arterial = mammary_arterial_pM(y["arterial_transit"], y["plasma_ot"], c)
+    theta = occupancy(c["mammary_delivery"] * arterial, ec50, a["hill"])
     signal = receptor_signal(theta, y["desensitised"])
     dy["desensitised"] = (theta - y["desensitised"]) / a["desensitisation_tau_s"]
     coupling = gap_junction_current(y["activation"], structure["edge_i"], structure["edge_j"])
@@ -233,6 +238,7 @@ def central_outputs(t, y, params, structure, mode):
     """Saved outputs of the shared part: plasma OT, pituitary release, neuron synchrony and rates."""
     out = {
         "plasma_ot": y["plasma_ot"],
+        "mammary_ot": mammary_arterial_pM(y["arterial_transit"], y["plasma_ot"], params["circulation"]),
         "release_rate": release_mU_per_s(t, y, params, structure, mode),
         "neuron_synchrony": synchrony(y["neuron_rate"]) if mode == "network" else jnp.zeros(()),
     }
@@ -270,6 +276,7 @@ def initial_state(params, structure, n_neurons, n_bundles, mode):
         "pituitary_store": params["pituitary"]["store_mU"] + zero,
         "plasma_ot": c["basal_pM"] + zero,
         "peripheral_ot": basal_peripheral_pM(c) + zero,
+        "arterial_transit": jnp.full(TRANSIT_STAGES, c["basal_pM"], dtype=fullness.dtype),
         "atosiban": atosiban + zero,
         "fullness": fullness,
         "activation": jnp.zeros_like(fullness),

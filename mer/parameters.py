@@ -49,6 +49,13 @@ SPECS: dict[str, Spec] = {
     "params.circulation.central_volume_L": pos(
         "L", "central volume, not in De Groot's fit; must give k10 between beta and alpha (unchecked)"
     ),
+    "params.circulation.transit_s": Spec(
+        "s",
+        "mean vein -> breast-artery transit; arm vein -> femoral artery 11.2 s (I-131), lung -> ear 5.2 s "
+        "(classical circulation times; unchecked for the pituitary's veins); 0 = none",
+        float,
+        0.0,
+    ),
     "params.circulation.mammary_delivery": pos("1", "mammary blood flow delivery factor (unchecked; 1 = normal)"),
     # pituitary
     "params.pituitary.store_mU": pos("mU", "3000-9000 mU (Marasco 2022 deck; unchecked)"),
@@ -93,7 +100,11 @@ SPECS: dict[str, Spec] = {
         True,
     ),
     "params.alveoli.fullness_sd": Spec("1", "spread of initial fullness, logit scale (unchecked)", float, 0.0),
-    "params.alveoli.ec50_pM": pos("pM", "in-vivo effective EC50, prior 10-100 pM (docs/literature.md; unchecked)"),
+    "params.alveoli.ec50_pM": pos(
+        "pM",
+        "in-vivo effective EC50, prior 10-100 pM; 16 makes 2 mU IV the threshold dose for an ejection "
+        "(1961 human study; docs/hypothalamus_and_breasts.md)",
+    ),
     "params.alveoli.hill": pos("1", "Hill coefficient ~1-1.5 (estimate; OT Kd Hill ~1, Tahara 2000)"),
     "params.alveoli.fullness_sensitivity": Spec(
         "1", "fuller alveoli respond faster (Marasco 2022 deck; size unchecked)", float, 0.0

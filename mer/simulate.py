@@ -41,6 +41,7 @@ UNITS = {
     "flow": "g/s",
     "cumulative": "g",
     "plasma_ot": "pM",
+    "mammary_ot": "pM",
     "release_rate": "mU/s",
     "active_fraction": "1",
     "alveolar_synchrony": "1",

@@ -145,7 +145,7 @@ def test_fit_configuration_errors_name_the_field(mother_file):
             [f"data.path={mother_file}", "+fit.parameters.alveoli.no_such={lower:1,upper:2}"],
             "the model has no parameter alveoli.no_such",
         ),
-        ([f"data.path={mother_file}", "fit.parameters.alveoli.ec50_pM.lower=30"], "starting value 25 lies outside"),
+        ([f"data.path={mother_file}", "fit.parameters.alveoli.ec50_pM.lower=30"], "starting value 16 lies outside"),
         ([f"data.path={mother_file}", "fit.parameters.alveoli.ec50_pM.upper=1"], "expected lower < upper"),
         ([f"data.path={mother_file}", "fit.parameters.alveoli.ec50_pM.scale=cubic"], "expected 'log' or 'linear'"),
         ([f"data.path={mother_file}", "data.session=nobody"], "data.session: no session 'nobody'"),

@@ -9,6 +9,7 @@ import h5py
 
 from mer.archive import load
 from mer.cli.fit import main
+from mer.config.compose import compose_config
 
 
 def test_mer_fit_reaches_the_targets_on_an_unseen_session(tmp_path, monkeypatch):
@@ -39,7 +40,7 @@ def test_mer_fit_reaches_the_targets_on_an_unseen_session(tmp_path, monkeypatch)
         ec50 = f["fit/params/alveoli.ec50_pM"]
         assert ec50.attrs["unit"] == "pM"
         assert ec50.attrs["ci_low"] <= ec50[()] <= ec50.attrs["ci_high"]
-        assert ec50.attrs["initial"] == 25.0
+        assert ec50.attrs["initial"] == compose_config([])["params"]["alveoli"]["ec50_pM"]
     assert (tmp_path / "fit.png").stat().st_size > 20_000
 
 

@@ -103,30 +103,69 @@ def test_conditioned_drive_gives_anticipatory_release():
     assert 180.0 <= lead <= 600.0
 
 
-def test_iv_threshold_dose_raises_intramammary_pressure_without_endogenous_release():
-    """The 1961 human study found 2 mU IV to be the threshold dose for a rise of intramammary
-    pressure, ~20 s after the injection. With the afferent drive removed (no endogenous bursts),
-    the rise is graded: 0 mU none, 1 mU below detection (< 1 mmHg, capacity-weighted alveolar
-    pressure), 2 mU detectable (>= 1 mmHg) with flow rising above the resting leak, 5 mU a full
-    ejection (flow above 0.1 g/s for >= 10 s) within 20 s. 2 mU does not reach the ejection the
-    metrics count: docs/notes_issue4.md says why the sensitivity is left as it is."""
+def test_iv_threshold_dose_produces_an_ejection_without_endogenous_release():
+    """The 1961 human study found 2 mU IV to be the threshold dose for a milk ejection, ~20 s after
+    the injection. With the afferent drive removed (no endogenous bursts) the response is graded:
+    0 mU none, 1 mU below the ejection count (< 0.1 g/s, pressure rise < 1 mmHg), 2 mU a counted
+    ejection (flow above 0.1 g/s) starting 10-40 s after the injection (bolus centred at 300 s; the
+    vein -> breast transit is ~10 s of it), 5 mU a larger one."""
 
-    def response(dose):
+    def response(dose, seed):
         r = simulate(
-            ["intervention=sci", f"params.exogenous.iv_bolus_mU={dose}", "params.exogenous.iv_bolus_time_s=300"]
+            [
+                "intervention=sci",
+                f"seed={seed}",
+                f"params.exogenous.iv_bolus_mU={dose}",
+                "params.exogenous.iv_bolus_time_s=300",
+            ]
         )
         t, p, f = r.time, r.timeseries["alveolar_pressure"], r.timeseries["flow"]
         window = (t > 290) & (t < 420)
         rise = p[window].max() - p[(t > 270) & (t < 290)].mean()
-        peak_time = t[window][np.argmax(p[window])]
-        flow_gain = f[window].max() / f[(t > 270) & (t < 290)].mean()
-        return rise, peak_time, flow_gain, r.metrics["mer_onsets_s"]
+        return rise, f[window].max(), r.metrics["mer_onsets_s"]
 
-    (rise0, _, _, on0), (rise1, _, _, on1), (rise2, t2, gain2, on2), (rise5, _, _, on5) = (
-        response(d) for d in (0.0, 1.0, 2.0, 5.0)
-    )
+    rise0, _, on0 = response(0.0, 0)
     assert rise0 < 0.1 and on0.size == 0
-    assert rise1 < 1.0 <= rise2 and on1.size == 0
-    assert 300.0 <= t2 <= 340.0  # the pressure peaks within 40 s of the injection
-    assert gain2 >= 3.0  # flow rises well above the resting leak
-    assert rise5 > 3.0 * rise2 and on5.size == 1 and 300.0 <= on5[0] <= 320.0
+    for seed in (0, 1, 2):
+        (rise1, peak1, on1), (rise2, peak2, on2), (rise5, peak5, on5) = (response(d, seed) for d in (1.0, 2.0, 5.0))
+        assert rise1 < 1.0 and peak1 < 0.1 and on1.size == 0, seed
+        assert on2.size == 1 and 310.0 <= on2[0] <= 340.0, (seed, on2)
+        assert on5.size == 1 and on5[0] < on2[0] and peak5 > 1.5 * peak2 and rise5 > rise2, seed
+
+
+def _gamma_delayed(time, signal, mean_s, stages):
+    """The signal passed through a gamma-distributed delay, by direct convolution (independent of
+    the model's chain of ODE stages)."""
+    from scipy.stats import gamma
+
+    dt = time[1] - time[0]
+    lags = np.arange(0.0, 10.0 * mean_s, dt)
+    kernel = gamma.pdf(lags + 0.5 * dt, a=stages, scale=mean_s / stages) * dt
+    kernel /= kernel.sum()
+    padded = np.concatenate([np.full(lags.size - 1, signal[0]), signal])
+    return np.convolve(padded, kernel, mode="valid")
+
+
+def test_breast_sees_plasma_ot_after_the_circulation_transit(baseline):
+    """Arterial OT at the breast is plasma OT delayed by a gamma-distributed transit with mean
+    circulation.transit_s (arm vein -> artery ~11 s): checked against a direct convolution."""
+    from mer.circulation.transit import TRANSIT_STAGES
+
+    t, plasma, arterial = baseline.time, baseline.timeseries["plasma_ot"], baseline.timeseries["mammary_ot"]
+    mean_s = baseline.config["params"]["circulation"]["transit_s"]
+    assert mean_s > 0
+    expected = _gamma_delayed(t, plasma, mean_s, TRANSIT_STAGES)
+    assert np.max(np.abs(arterial - expected)) < 0.02 * plasma.max()
+    # the arterial peak follows the plasma peak by roughly the transit (mode of the gamma: 5/6 of it)
+    lag = t[np.argmax(arterial)] - t[np.argmax(plasma)]
+    assert 0.5 * mean_s <= lag <= 1.5 * mean_s
+
+
+def test_transit_leaves_plasma_unchanged_and_zero_transit_gives_mixed_plasma(baseline):
+    """The chain holds concentrations, not mass: plasma OT is the same with or without it (the pump
+    drive does not depend on milk flow), and transit_s = 0 hands the breast mixed plasma."""
+    direct = simulate(["params.circulation.transit_s=0"])
+    np.testing.assert_allclose(direct.timeseries["plasma_ot"], baseline.timeseries["plasma_ot"], rtol=1e-3)
+    np.testing.assert_array_equal(direct.timeseries["mammary_ot"], direct.timeseries["plasma_ot"])
+    # without the transit the first ejection comes earlier
+    assert direct.metrics["time_to_first_mer_s"] < baseline.metrics["time_to_first_mer_s"]
