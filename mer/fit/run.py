@@ -15,7 +15,7 @@ from mer.config.validate import ConfigError, validate
 from mer.fit.data import load_sessions
 from mer.fit.optimise import OptimiseResult, fingerprint, minimise, starting_points
 from mer.fit.polish import PolishResult, levenberg_marquardt
-from mer.fit.problem import FitProblem, functions, make_problem, model_grid
+from mer.fit.problem import FitProblem, aligned_pulse_centres, functions, make_problem, model_grid
 from mer.fit.settings import check_settings
 from mer.fit.uncertainty import Uncertainty, laplace
 from mer.outputs.metrics import ejection_onsets
@@ -108,7 +108,11 @@ def prepare(cfg_or_overrides=None) -> tuple[dict, FitProblem]:
     mcfg["duration_s"] = float(ts[-1])
     cfg = dict(cfg, duration_s=mcfg["duration_s"])
     validate(mcfg)
-    return cfg, make_problem(build(mcfg), sessions, fit_cfg, ts)
+    problem = make_problem(build(mcfg), sessions, fit_cfg, ts)
+    if problem.setup.mode == "pulses":
+        for _ in range(int(fit_cfg["align_rounds"])):
+            problem = make_problem(problem.setup, sessions, fit_cfg, ts, aligned_pulse_centres(problem))
+    return cfg, problem
 
 
 def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult:
@@ -130,7 +134,10 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     def value_and_grad(u):
         return fns["value_and_grad"](u, a, base, structure)
 
-    starts = starting_points(np.asarray(a["u0"]), np.asarray(a["used"]), fit_cfg)
+    # the other starts spread the mother's values and the pulse amounts; pulse times stay where the
+    # observed onsets put them (a start with its pulses moved off its ejections is a wasted start)
+    timed = np.array([label.startswith("neuro.onsets_s") for label in problem.labels], dtype=float)
+    starts = starting_points(np.asarray(a["u0"]), np.asarray(a["used"]) * (1.0 - timed), fit_cfg)
     settings = {k: v for k, v in fit_cfg.items() if k not in ("resume", "progress", "checkpoint")}
     fit_id = fingerprint(np.asarray(a["obs_flow"]), np.asarray(a["obs_cum"]), settings, model_config(cfg))
     optimum = minimise(value_and_grad, starts, fit_cfg, checkpoint_path, fit_id, callback)

@@ -9,6 +9,7 @@ from mer.config.validate import ConfigError
 # field: (type, low, high) with the bounds inclusive
 SETTINGS = {
     "onset_to_pulse_s": (float, -120.0, 120.0),
+    "align_rounds": (int, 0, 10),
     "n_starts": (int, 1, 64),
     "start_spread": (float, 0.0, 5.0),
     "seed": (int, 0, 2**31 - 1),
