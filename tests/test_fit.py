@@ -135,6 +135,20 @@ def test_recovered_parameters_are_close_to_the_truth(recovered, truth_basin):
     assert abs(start["alveoli.capacity_mL"] - 180.0) > 20.0  # it started elsewhere and moved
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limitation: the fit ends in a neighbouring basin of the truth's (loss +7.4 %), and 5 of "
+    "15 true values lie outside its local intervals (docs/design.md, Fitting); this passes, and so fails "
+    "as strict, once the optimiser finds the deepest basin",
+)
+def test_the_fits_own_intervals_cover_the_truth(recovered):
+    """The end-to-end claim: the true values inside the fitted optimum's own 95 % intervals."""
+    used = np.asarray(recovered.problem.arrays["used"]) > 0
+    u = recovered.uncertainty
+    outside = outside_intervals(recovered.labels, u.ci_low, u.ci_high, used)
+    assert not outside, f"true values outside the 95 % intervals: {outside}"
+
+
 def test_intervals_at_the_optimum_cover_the_truth(recovered, truth_basin):
     """At the optimum of the truth's basin every true value lies inside its 95 % interval (the
     Laplace intervals, with autocorrelated residuals counted)."""
