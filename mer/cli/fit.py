@@ -8,7 +8,6 @@ mer-fit data.path=SESSION.csv hydra.run.dir=outputs/fit1 fit.resume=true   # con
 
 from __future__ import annotations
 
-import logging
 import pathlib
 import sys
 
@@ -19,6 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from mer.config.compose import config_dir
 from mer.config.validate import ConfigError
+from mer.runtime import configure
 
 
 def report(result) -> str:
@@ -59,7 +59,7 @@ def main(cfg: DictConfig) -> None:
     from mer.fit.optimise import CheckpointError
     from mer.fit.run import default_checkpoint, fit
 
-    logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)
+    configure()  # persistent compilation cache (mer/runtime.py)
     out_dir = pathlib.Path(HydraConfig.get().runtime.output_dir)
     config = OmegaConf.to_container(cfg, resolve=True)
     checkpoint = config["fit"].get("checkpoint") or default_checkpoint(out_dir)

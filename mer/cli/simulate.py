@@ -8,7 +8,6 @@ mer-simulate -m intervention=none,cx43_ko,atosiban
 
 from __future__ import annotations
 
-import logging
 import pathlib
 import sys
 import time
@@ -19,6 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from mer.config.compose import config_dir
 from mer.config.validate import ConfigError
+from mer.runtime import configure
 
 
 def report(result, wall_s) -> str:
@@ -52,7 +52,7 @@ def main(cfg: DictConfig) -> None:
     from mer.outputs.plot import plot_session
     from mer.simulate import simulate
 
-    logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # no "no TPU" notice
+    configure()  # persistent compilation cache (mer/runtime.py)
     start = time.perf_counter()
     out_dir = pathlib.Path(HydraConfig.get().runtime.output_dir)
     config = OmegaConf.to_container(cfg, resolve=True)

@@ -1,0 +1,55 @@
+"""Process-wide JAX settings for the command-line tools and the tests.
+
+The library itself changes nothing in the host process on import except float64 (see
+`mer/__init__.py`); the command-line entry points call `configure()` first.
+
+Compilation dominates a short run (a default session compiles for ~10 s and solves in ~1.5 s),
+so the compiled solves are kept in JAX's persistent compilation cache and a second run of the
+same shape in a new process skips the compiler. The cache lives in `$MER_CACHE_DIR`, else
+`$XDG_CACHE_HOME/mer/jax`, else `~/.cache/mer/jax`; `MER_CACHE_DIR=off` disables it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pathlib
+
+import jax
+
+OFF = ("off", "0", "false", "none", "")
+
+
+def cache_dir() -> pathlib.Path | None:
+    """Where compiled solves are kept, or None when the cache is off."""
+    chosen = os.environ.get("MER_CACHE_DIR")
+    if chosen is not None:
+        return None if chosen.strip().lower() in OFF else pathlib.Path(chosen).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache"
+    return pathlib.Path(base) / "mer" / "jax"
+
+
+def enable_compilation_cache(path: pathlib.Path | None = None) -> pathlib.Path | None:
+    """Turn on JAX's persistent compilation cache at `path` (default: `cache_dir()`).
+
+    Returns the folder used, or None when the cache is off or the folder cannot be created (a
+    read-only home must not stop a simulation)."""
+    path = cache_dir() if path is None else pathlib.Path(path)
+    if path is None:
+        return None
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        logging.getLogger(__name__).warning("compilation cache off: cannot create %s (%s)", path, err)
+        return None
+    jax.config.update("jax_compilation_cache_dir", str(path))
+    # keep every compiled solve: even a 1-s compilation is most of a small run's wall time
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    return path
+
+
+def configure() -> None:
+    """What every command-line tool does before its first JAX call."""
+    logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # no "no TPU" notice
+    enable_compilation_cache()
