@@ -20,6 +20,7 @@ class Spec:
     low: float = -math.inf
     high: float = math.inf
     low_open: bool = False  # True: the value must be strictly above `low`
+    limit: str = ""  # why the bounds are where they are, quoted when a value falls outside them
 
 
 def pos(unit, source, kind=float):
@@ -30,13 +31,29 @@ def frac(source, low_open=False):
     return Spec("1", source, float, 0.0, 1.0, low_open)
 
 
+def upto(unit, source, high, limit, kind=float):
+    """A positive value with a physiological ceiling far above anything measured (`limit` says whose)."""
+    return Spec(unit, source, kind, 0.0, high, True, limit)
+
+
+# Ceilings are set well outside the measured ranges: they refuse typing errors and wrong units
+# (1e12 mL, mL for L), not unusual mothers.
+CAPACITY_LIMIT = "storage capacity of one breast 74-606 mL (Cox et al. 1999); above 2000 mL is no breast"
+SEED_LIMIT = "a 32-bit seed (NumPy, JAX and the archive's integer attribute; the right breast uses seed + 1000)"
+
+
 MODEL = "model constant, tuned to the observed sessions (docs/literature.md)"
 SPECS: dict[str, Spec] = {
-    "seed": Spec("1", "random seed", int, 0),
+    "seed": Spec("1", "random seed", int, 0, 2**31 - 1, limit=SEED_LIMIT),
     "breasts": Spec(
         "1", "1 one breast; 2 both, one shared OT drive (Prime 2009: 95.5 % of flow rises coincide)", int, 1, 2
     ),
-    "duration_s": pos("s", "15-min pumping session (Kent et al. 2008)"),
+    "duration_s": upto(
+        "s",
+        "15-min pumping session (Kent et al. 2008)",
+        86400.0,
+        "one feed or pumping session lasts 15-40 min (Kent et al. 2008); longer than a day is not a session",
+    ),
     "plot": Spec("1", "write flow.png", bool),
     # circulation
     "params.circulation.half_life_s": pos("s", "3.2 min median after IV bolus (classic PK study; docs/literature.md)"),
@@ -89,7 +106,9 @@ SPECS: dict[str, Spec] = {
     "params.compression.duration_s": Spec("s", "length of one compression", float, 0.0),
     "params.compression.period_s": pos("s", "time between compression starts"),
     # alveoli
-    "params.alveoli.capacity_mL": pos("mL", "storage capacity 74-606 mL, mean ~210 (Cox et al. 1999)"),
+    "params.alveoli.capacity_mL": upto(
+        "mL", "storage capacity 74-606 mL, mean ~210 (Cox et al. 1999)", 2000.0, CAPACITY_LIMIT
+    ),
     "params.alveoli.capacity_sd": Spec("1", "spread of alveolar capacity (unchecked)", float, 0.0),
     "params.alveoli.initial_fullness": Spec(
         "1",
@@ -134,8 +153,11 @@ SPECS: dict[str, Spec] = {
         "basket coherence without Cx43; OT fails to deliver milk (Plante & Laird 2008); unchecked"
     ),
     "params.alveoli.contractility": Spec("1", "contractile response, 1 normal", float, 0.0),
-    "params.alveoli.max_tension_mmHg": pos(
-        "mmHg", "intramammary pressure 20-49 mmHg at ejection (sow, J Physiol 1982;333:577)"
+    "params.alveoli.max_tension_mmHg": upto(
+        "mmHg",
+        "intramammary pressure 20-49 mmHg at ejection (sow, J Physiol 1982;333:577)",
+        500.0,
+        "20-49 mmHg at ejection (J Physiol 1982;333:577); 500 mmHg is above arterial pressure",
     ),
     "params.alveoli.tension_hill": pos("1", MODEL),
     "params.alveoli.tension_half_activation": pos("1", MODEL),
@@ -151,10 +173,20 @@ SPECS: dict[str, Spec] = {
         "mL/s/mmHg", "peak flow 0.5 +/- 0.2 g/s (Ramsay 2006; Idei 2024); " + MODEL
     ),
     "params.alveoli.secretion_max_mL_per_h": Spec(
-        "mL/h", "454 +/- 201 g/24 h per breast (Cox et al. 1999); unchecked", float, 0.0
+        "mL/h",
+        "454 +/- 201 g/24 h per breast (Cox et al. 1999); unchecked",
+        float,
+        0.0,
+        500.0,
+        limit="454 +/- 201 g per breast per day (Cox et al. 1999), ~19 mL/h; 500 mL/h is 12 L a day",
     ),
     # ducts and milk
-    "params.ducts.milk_viscosity_mPa_s": pos("mPa s", "~1.5-3 mPa s at 37 C (Alatalo & Hassanipour 2020; unchecked)"),
+    "params.ducts.milk_viscosity_mPa_s": upto(
+        "mPa s",
+        "~1.5-3 mPa s at 37 C (Alatalo & Hassanipour 2020; unchecked)",
+        100.0,
+        "milk 1.5-3 mPa s at 37 C (Alatalo & Hassanipour 2020); 100 mPa s is a syrup",
+    ),
     "params.ducts.tone": pos("1", "duct radius scale, 1 normal"),
     "params.ducts.pore_radius_mm": pos("mm", "pores 0.4-0.7 mm diameter (Marasco 2022 deck; unchecked)"),
     "params.ducts.pore_length_mm": pos("mm", "nipple pore canal (unchecked)"),
@@ -171,7 +203,9 @@ SPECS: dict[str, Spec] = {
     "params.duct_wall.wall_tau_s": pos("s", "viscoelastic lag of the duct wall (unchecked)"),
     "params.ducts.pore_opening_mmHg": Spec("mmHg", "pore opening pressure (unchecked)", float, 0.0),
     "params.ducts.pore_closed_fraction": frac("leak of a closed pore (unchecked)", low_open=True),
-    "params.milk.density_g_per_mL": pos("g/mL", "milk density ~1.03 g/mL"),
+    "params.milk.density_g_per_mL": Spec(
+        "g/mL", "milk density ~1.03 g/mL", float, 0.9, 1.2, limit="milk is ~1.03 g/mL; water 1.0"
+    ),
     # atosiban
     "params.atosiban.bolus_mg": Spec("mg", "6.75 mg bolus (SmPC)", float, 0.0),
     "params.atosiban.infusion_ug_per_min": Spec("ug/min", "300 ug/min (SmPC)", float, 0.0),
@@ -192,10 +226,10 @@ SPECS: dict[str, Spec] = {
     "anatomy.branch_asymmetry": frac("flow-split range at a bifurcation (unchecked)"),
     "anatomy.length_jitter": Spec("1", "log-normal jitter of segment length (unchecked)", float, 0.0),
     "anatomy.branch_angle_deg": Spec("deg", "branching angle (for positions; unchecked)", float, 0.0, 90.0),
-    "anatomy.capacity_mean_mL": pos("mL", "mean ~210 mL (Cox et al. 1999)"),
+    "anatomy.capacity_mean_mL": upto("mL", "mean ~210 mL (Cox et al. 1999)", 2000.0, CAPACITY_LIMIT),
     "anatomy.capacity_sd_log": Spec("1", "spread giving the 74-606 mL range (Cox 1999); unchecked", float, 0.0),
-    "anatomy.capacity_min_mL": pos("mL", "74 mL (Cox et al. 1999)"),
-    "anatomy.capacity_max_mL": pos("mL", "606 mL (Cox et al. 1999)"),
+    "anatomy.capacity_min_mL": upto("mL", "74 mL (Cox et al. 1999)", 2000.0, CAPACITY_LIMIT),
+    "anatomy.capacity_max_mL": upto("mL", "606 mL (Cox et al. 1999)", 2000.0, CAPACITY_LIMIT),
     "anatomy.pore_diameter_mm_min": pos("mm", "0.4 mm (Marasco 2022 deck)"),
     "anatomy.pore_diameter_mm_max": pos("mm", "0.7 mm (Marasco 2022 deck)"),
     "anatomy.n_lobes": Spec("1", "main ducts 9.6 +/- 2.9 (4-18) (Ramsay 2005)", int, 1),
@@ -257,8 +291,23 @@ SPECS: dict[str, Spec] = {
     "neuro.amounts_mU": Spec("mU", "35-80 mU per pulse (docs/literature.md)", list, 0.0),
     "neuro.widths_s": Spec("s", "pulse width (surges < 1 min, Weitzman 1980)", list, 0.0, math.inf, True),
     # solver
-    "solver.rtol": pos("1", "relative tolerance"),
-    "solver.atol": pos("1", "absolute tolerance"),
+    "solver.rtol": Spec(
+        "1",
+        "relative tolerance",
+        float,
+        1e-12,
+        0.1,
+        limit="below 1e-12 float64 rounding defeats step control; above 0.1 (10 %) the curves are not solved",
+    ),
+    "solver.atol": Spec(
+        "1",
+        "absolute tolerance",
+        float,
+        1e-14,
+        1e-2,
+        limit="fractions (fullness, activation) lie in [0, 1]: above 0.01 they are not solved; below 1e-14 "
+        "float64 rounding defeats step control",
+    ),
     "solver.dt0_s": pos("s", "initial step"),
     "solver.max_steps": Spec("1", "step budget", int, 1),
     "solver.save_dt_s": pos("s", "timeseries resolution"),
@@ -277,7 +326,14 @@ SPECS: dict[str, Spec] = {
     "intervention.stress.central_block_per_level": frac("fewer pulses: 2.25 -> 1.28 per 20 min (Ueda 1994); " + MODEL),
     "intervention.stress.delivery_loss_per_level": frac("sympathetic vasoconstriction (direction only; unchecked)"),
     "intervention.stress.duct_tone_loss_per_level": frac("adrenaline constricts ducts (direction only; unchecked)"),
-    "intervention.alcohol.g_per_kg": Spec("g/kg", "Cobo 1973 dose bands", float, 0.0),
+    "intervention.alcohol.g_per_kg": Spec(
+        "g/kg",
+        "Cobo 1973 dose bands",
+        float,
+        0.0,
+        5.0,
+        limit="Cobo 1973 graded 0.5 to over 2 g/kg; 5 g/kg is beyond a lethal dose",
+    ),
     "intervention.alcohol.half_block_g_per_kg": pos(
         "g/kg", "half block of OT release per burst; fitted to Cobo 1973's bands; " + MODEL
     ),

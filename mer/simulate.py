@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 
+import equinox as eqx
 import jax
 import numpy as np
 
@@ -14,6 +16,24 @@ from mer.config.compose import compose_config
 from mer.config.validate import validate
 from mer.outputs.metrics import session_metrics
 from mer.solve import solver_for
+
+
+class SolverError(RuntimeError):
+    """The solve stopped before the end of the session, or its curves are not numbers."""
+
+
+def solver_failure(message: str, cfg: dict) -> str:
+    """One line from diffrax's runtime error: what failed and the settings to change."""
+    found = re.search(r"EquinoxRuntimeError: ([^\n]*)", message)
+    what = (found.group(1) if found else message.strip().splitlines()[-1]).strip()
+    s = cfg["solver"]
+    tolerances = f"solver.rtol={s['rtol']:g} and solver.atol={s['atol']:g}"
+    if "maximum number of solver steps" in what:
+        return (
+            f"solver.max_steps: the solve used all {s['max_steps']} steps before the end of the session "
+            f"(duration_s={cfg['duration_s']:g} s); raise solver.max_steps or loosen {tolerances}"
+        )
+    return f"solver: the solve failed before the end of the session ({what}); check {tolerances} and solver.dt0_s"
 
 
 @dataclasses.dataclass
@@ -76,9 +96,18 @@ def simulate(cfg_or_overrides=None) -> Result:
     setup = build(cfg)
     run, ts, ts_agents, ts_tree = solver_for(setup)
     start = time.perf_counter()
-    series, agents, ducts, accepted, rejected = jax.block_until_ready(run(*setup.pair()))
+    try:
+        series, agents, ducts, accepted, rejected = jax.block_until_ready(run(*setup.pair()))
+    except eqx.EquinoxRuntimeError as err:  # nothing is returned, so nothing can be written half
+        raise SolverError(solver_failure(str(err), cfg)) from None
     wall = time.perf_counter() - start
     series, agents, ducts = jax.tree_util.tree_map(np.asarray, (series, agents, ducts))
+    bad = np.flatnonzero(~np.isfinite(series["flow"]))
+    if bad.size:
+        raise SolverError(
+            f"solver: flow is not a number from t = {ts[bad[0]]:g} s on; tighten solver.rtol and solver.atol "
+            "or check the parameters"
+        )
     density = float(setup.params["milk"]["density_g_per_mL"])
     balance = mass_balance(series)
     metrics = session_metrics(ts, series["flow"], series["cumulative"], balance["initial_ml"], density)

@@ -6,7 +6,8 @@ import pytest
 
 from mer.fit.data import DataError, load_sessions, on_grid
 
-T = np.arange(0.0, 11.0)
+# a short but plausible session: 250 s sampled every 25 s (mer.fit.data refuses sessions under 2 min)
+T = np.arange(0.0, 11.0) * 25.0
 FLOW = np.array([0, 0, 0.2, 0.5, 0.3, 0.1, 0, 0, 0.4, 0.2, 0.0])
 
 
@@ -23,7 +24,7 @@ def csv_text(header, rows):
 
 
 def good_rows():
-    cum = np.concatenate([[0.0], np.cumsum(0.5 * (FLOW[1:] + FLOW[:-1]))])
+    cum = np.concatenate([[0.0], np.cumsum(0.5 * (FLOW[1:] + FLOW[:-1]) * np.diff(T))])
     return [(t, f, c) for t, f, c in zip(T, FLOW, cum)]
 
 
@@ -43,7 +44,7 @@ def test_several_sessions_by_session_id(tmp_path):
     rows = [("a",) + r for r in good_rows()] + [("b",) + r for r in good_rows()[:6]]
     sessions = load_sessions(write(tmp_path, csv_text("session_id,time_s,flow_g_per_s,cumulative_g", rows)))
     assert [s.session_id for s in sessions] == ["a", "b"]
-    assert sessions[1].duration_s == 5.0
+    assert sessions[1].duration_s == 125.0
 
 
 @pytest.mark.parametrize(

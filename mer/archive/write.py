@@ -1,12 +1,16 @@
-"""Write a run to HDF5 atomically: a temporary file in the same folder, then a rename."""
+"""Write a run to HDF5 atomically: built in memory, written to a temporary file in the same
+folder, then renamed into place. Every dataset carries a CRC-32 of its values (`crc32`), and
+arrays HDF5's own Fletcher-32 checksum, so that `load` can say which dataset is damaged."""
 
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import pathlib
+import secrets
 import subprocess
-import tempfile
+import zlib
 
 import h5py
 import jax
@@ -30,27 +34,78 @@ def git_commit() -> str:
         return "unknown"
 
 
+class ArchiveWriteError(OSError):
+    """The archive could not be written (full disk, read-only or forbidden folder); nothing was
+    left behind and an older archive at the same path is untouched."""
+
+
+WHY = {
+    errno.ENOSPC: "no space left on the device: free some space or choose another folder (hydra.run.dir)",
+    errno.EDQUOT: "disk quota exceeded: free some space or choose another folder (hydra.run.dir)",
+    errno.EROFS: "the file system is read-only: choose another folder (hydra.run.dir)",
+    errno.EACCES: "no permission to write there: choose another folder (hydra.run.dir)",
+    errno.EPERM: "no permission to write there: choose another folder (hydra.run.dir)",
+}
+
+
+def checksum(value) -> int:
+    """CRC-32 of a dataset's values as h5py reads them back (strings as their bytes)."""
+    if isinstance(value, str):
+        value = value.encode()
+    if isinstance(value, bytes):
+        return zlib.crc32(value)
+    a = np.asarray(value)
+    return zlib.crc32(repr(a.tolist()).encode() if a.dtype == object else np.ascontiguousarray(a).tobytes())
+
+
 def dataset(group, name, data, unit, **attrs):
-    """Create `group/name` with its `unit` attribute (and any other attributes)."""
-    ds = group.create_dataset(name, data=data)
+    """Create `group/name` with its `unit` attribute (and any other attributes) and checksums."""
+    shape = np.shape(data)
+    chunked = len(shape) > 0 and 0 not in shape  # Fletcher-32 needs chunks; scalars have none
+    ds = group.create_dataset(name, data=data, chunks=True if chunked else None, fletcher32=chunked)
     ds.attrs["unit"] = unit
     for k, v in attrs.items():
         ds.attrs[k] = v
+    ds.attrs["crc32"] = checksum(ds[()])
     return ds
 
 
+def _write_file(fd, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.fsync(fd)
+
+
 def write_atomically(path, fill):
-    """Call `fill(h5file)` on a temporary file beside `path`, then rename it into place."""
+    """Call `fill(h5file)` on an HDF5 file built in memory, write its bytes to a temporary file
+    beside `path` and rename that into place. HDF5 never writes to the disk itself: a full disk
+    or a read-only folder is a plain OSError here (h5py crashed on ENOSPC), the temporary file is
+    removed, and an archive already at `path` stays as it was. Raises ArchiveWriteError."""
     path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    with h5py.File(f"{path.name}.in-memory", "w", driver="core", backing_store=False) as f:
+        fill(f)
+        f.flush()
+        image = f.id.get_file_image()
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fd = None
     try:
-        with h5py.File(tmp, "w") as f:
-            fill(f)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask decides, as for any file
+        _write_file(fd, image)
+        os.close(fd)
+        fd = None
         os.replace(tmp, path)
-    except BaseException:
-        pathlib.Path(tmp).unlink(missing_ok=True)
+    except BaseException as err:
+        if fd is not None:
+            os.close(fd)
+        tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError) and not isinstance(err, ArchiveWriteError):
+            why = WHY.get(err.errno, err.strerror or str(err))
+            kept = "; the archive already there is untouched" if path.exists() else ""
+            failure = ArchiveWriteError(f"{path}: could not write the archive: {why}{kept}")
+            failure.errno = err.errno
+            raise failure from None
         raise
     return path
 
@@ -65,8 +120,7 @@ def root_attrs(f, kind, config):
     f.attrs["git_commit"] = git_commit()
     f.attrs["seed"] = int(config.get("seed", -1))  # -1: not a single seeded run (ablation, sweep)
     f.attrs["created"] = datetime.datetime.now(datetime.UTC).isoformat()
-    f.create_dataset("config", data=yaml.safe_dump(config, sort_keys=False))
-    f["config"].attrs["unit"] = "yaml"
+    dataset(f, "config", yaml.safe_dump(config, sort_keys=False), "yaml")
 
 
 def _used_value(path, config, used):

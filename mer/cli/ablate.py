@@ -16,6 +16,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from mer.cli.guard import answers, claim, record_hydra
 from mer.config.compose import config_dir
 from mer.interventions import INTERVENTIONS
 
@@ -32,7 +33,13 @@ def main(cfg: DictConfig) -> None:
             file=sys.stderr,
         )
         sys.exit(2)
+    repeated = sorted({i for i in config["interventions"] if config["interventions"].count(i) > 1})
+    if repeated:
+        print(f"mer-ablate: interventions: {repeated[0]!r} is listed twice; each is run once", file=sys.stderr)
+        sys.exit(2)
     out_dir = pathlib.Path(HydraConfig.get().runtime.output_dir)
+    with answers("mer-ablate"):
+        claim(out_dir)
     runs_dir = out_dir / "runs"
     launcher = config["launcher"]
     command = [
@@ -66,6 +73,7 @@ def main(cfg: DictConfig) -> None:
         f"{len(rows)} runs in {time.perf_counter() - start:.0f} s; "
         f"summary: {paths['csv']}, {paths['h5']}, {paths['png']}"
     )
+    record_hydra(out_dir, cfg)
 
 
 if __name__ == "__main__":

@@ -9,15 +9,15 @@ mer-fit data.path=SESSION.csv hydra.run.dir=outputs/fit1 fit.resume=true   # con
 from __future__ import annotations
 
 import pathlib
-import sys
 
 import hydra
 import numpy as np
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from mer.cli.guard import answers, claim, record_hydra
 from mer.config.compose import config_dir
-from mer.config.validate import ConfigError
+from mer.config.validate import check_overrides
 from mer.runtime import configure
 
 
@@ -54,20 +54,27 @@ def report(result) -> str:
 
 @hydra.main(config_path=str(config_dir()), config_name="fit", version_base=None)
 def main(cfg: DictConfig) -> None:
+    configure()  # persistent compilation cache (mer/runtime.py)
+    hc = HydraConfig.get()
+    run(OmegaConf.to_container(cfg, resolve=True), pathlib.Path(hc.runtime.output_dir), list(hc.overrides.task))
+    record_hydra(hc.runtime.output_dir, cfg)
+
+
+def run(config: dict, out_dir: pathlib.Path, overrides=()) -> pathlib.Path:
+    """The command without Hydra. Bad settings, data or checkpoints exit with status 2 before the
+    fit starts; a failed write with 3."""
+    with answers("mer-fit"):
+        return _run(config, out_dir, overrides)
+
+
+def _run(config, out_dir, overrides):
     from mer.archive.fit import save_fit
-    from mer.fit.data import DataError
-    from mer.fit.optimise import CheckpointError
     from mer.fit.run import default_checkpoint, fit
 
-    configure()  # persistent compilation cache (mer/runtime.py)
-    out_dir = pathlib.Path(HydraConfig.get().runtime.output_dir)
-    config = OmegaConf.to_container(cfg, resolve=True)
+    check_overrides(overrides)
+    claim(out_dir)
     checkpoint = config["fit"].get("checkpoint") or default_checkpoint(out_dir)
-    try:
-        result = fit(config, checkpoint_path=checkpoint)
-    except (ConfigError, DataError, CheckpointError) as err:
-        print(f"mer-fit: {err}", file=sys.stderr)
-        sys.exit(2)
+    result = fit(config, checkpoint_path=checkpoint)
     diagnosis = None
     if config["diagnose"]:
         from mer.fit.diagnose import diagnose
@@ -82,6 +89,7 @@ def main(cfg: DictConfig) -> None:
     if diagnosis is not None:
         print(diagnosis.report())
     print(f"archive {archive}")
+    return archive
 
 
 if __name__ == "__main__":

@@ -29,15 +29,50 @@ def first_peak_index(arch) -> int:
     return int(np.argmin(np.abs(arch["tree/time"] - t_peak)))
 
 
+# what a simulation report reads; an archive without one of them was not written by mer-simulate
+# (or was cut short by another tool)
+SIMULATION_NEEDS = {
+    "timeseries": ("time", "flow", "cumulative"),
+    "metrics": ("mer_onsets_s",),
+    "balance": ("initial_ml", "error_ml"),
+    "tree": ("time", "start", "end", "radius", "flow", "pressure_in"),
+}
+
+
+def check_simulation(path, arch) -> None:
+    """Name the first missing group or dataset, and flow that is not a number."""
+    for group, names in SIMULATION_NEEDS.items():
+        if group not in arch.groups:
+            raise ArchiveError(
+                f"{path}: incomplete archive: no group {group!r} (a simulation archive holds "
+                f"{', '.join(SIMULATION_NEEDS)})"
+            )
+        for name in names:
+            if name not in arch.groups[group]:
+                raise ArchiveError(f"{path}: incomplete archive: no dataset '{group}/{name}'")
+    for key in ("timeseries/flow", "timeseries/cumulative"):
+        bad = np.flatnonzero(~np.isfinite(np.asarray(arch[key], dtype=float)))
+        if bad.size:
+            t = arch["timeseries/time"][bad[0]]
+            raise ArchiveError(
+                f"{path}: dataset {key!r} has {bad.size} NaN or infinite values (first at t = {t:g} s); "
+                "the run did not finish properly"
+            )
+
+
 def report(path: pathlib.Path, color: str) -> str:
     from mer.outputs.tree_plot import plot_tree
 
     arch = load(path)
+    missing = [k for k in ("kind", "mer_version", "created") if k not in arch.attrs]
+    if missing:
+        raise ArchiveError(f"{path}: incomplete archive: no root attribute {missing[0]!r}")
     lines = [f"{path}: {arch.attrs['kind']}, mer {arch.attrs['mer_version']}, created {arch.attrs['created']}"]
     if arch.attrs["kind"] != "simulation":
         return "\n".join(lines + [f"  groups: {', '.join(sorted(arch.groups))}"])
+    check_simulation(path, arch)
     for k, v in arch["metrics"].items():
-        lines.append(f"  {k:<22} {np.round(v, 3)} {arch.units[f'metrics/{k}']}")
+        lines.append(f"  {k:<22} {np.round(v, 3)} {arch.units.get(f'metrics/{k}') or ''}")
     b = arch["balance"]
     lines.append(f"  mass balance error     {b['error_ml']:.2e} mL of {b['initial_ml']:.1f} mL")
     k = first_peak_index(arch)
@@ -64,6 +99,9 @@ def main(argv=None) -> None:
         except ArchiveError as err:
             print(f"mer-report: {err}", file=sys.stderr)
             status = 2
+        except OSError as err:  # the picture beside the archive could not be written
+            print(f"mer-report: {path}: could not write the tree picture: {err.strerror or err}", file=sys.stderr)
+            status = 3
     sys.exit(status)
 
 

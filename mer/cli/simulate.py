@@ -9,15 +9,16 @@ mer-simulate -m intervention=none,cx43_ko,atosiban
 from __future__ import annotations
 
 import pathlib
-import sys
 import time
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from mer.cli.guard import RunFolderError, answers, claim, record_hydra
 from mer.config.compose import config_dir
-from mer.config.validate import ConfigError
+from mer.config.resources import disk_problem
+from mer.config.validate import check_overrides, validate
 from mer.runtime import configure
 
 
@@ -48,19 +49,32 @@ def report(result, wall_s) -> str:
 
 @hydra.main(config_path=str(config_dir()), config_name="simulate", version_base=None)
 def main(cfg: DictConfig) -> None:
+    configure()  # persistent compilation cache (mer/runtime.py)
+    hc = HydraConfig.get()
+    run(OmegaConf.to_container(cfg, resolve=True), pathlib.Path(hc.runtime.output_dir), list(hc.overrides.task))
+    record_hydra(hc.runtime.output_dir, cfg)
+
+
+def run(config: dict, out_dir: pathlib.Path, overrides=()) -> pathlib.Path:
+    """The command without Hydra: check everything, simulate, write the archive and figures.
+    Bad input exits with status 2 before any work, a failed solve or write with 3."""
+    with answers("mer-simulate", invalid="invalid configuration: "):
+        return _run(config, out_dir, overrides)
+
+
+def _run(config, out_dir, overrides):
     from mer.archive import save_simulation
     from mer.outputs.plot import plot_session
     from mer.simulate import simulate
 
-    configure()  # persistent compilation cache (mer/runtime.py)
     start = time.perf_counter()
-    out_dir = pathlib.Path(HydraConfig.get().runtime.output_dir)
-    config = OmegaConf.to_container(cfg, resolve=True)
-    try:
-        result = simulate(config)
-    except ConfigError as err:
-        print(f"mer-simulate: invalid configuration: {err}", file=sys.stderr)
-        sys.exit(2)
+    check_overrides(overrides)
+    validate(config)
+    claim(out_dir)
+    problem = disk_problem(config, out_dir)
+    if problem:
+        raise RunFolderError(problem)
+    result = simulate(config)
     archive = save_simulation(out_dir / "run.h5", result)
     if config["plot"]:
         ts = result.timeseries
@@ -92,6 +106,7 @@ def main(cfg: DictConfig) -> None:
             )
     print(report(result, time.perf_counter() - start))
     print(f"archive              {archive}")
+    return archive
 
 
 if __name__ == "__main__":

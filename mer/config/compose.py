@@ -21,6 +21,9 @@ def compose_config(overrides=(), config_name: str = "simulate") -> dict:
 
     Inside a running Hydra app (an experiment script) the app's global Hydra state is replaced;
     its own configuration and HydraConfig stay valid."""
+    from mer.config.validate import check_overrides
+
+    check_overrides(overrides)  # before Hydra merges a repeated intervention into one
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(config_dir()), version_base=None):

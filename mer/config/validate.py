@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import math
 
+from mer.config.resources import memory_problem
 from mer.parameters import SPECS, Spec
+
+# the ejection metrics drop flow episodes shorter than 10 s (mer.outputs.metrics.MIN_DURATION_S):
+# the saved flow needs two samples in one to count ejections at all
+MAX_SAVE_DT_S = 5.0
+MIN_SAVES = 10  # save times per session, at least
 
 
 class ConfigError(ValueError):
@@ -32,7 +38,8 @@ def _check_number(path, value, spec: Spec):
     low_ok = value > spec.low if spec.low_open else value >= spec.low
     if not low_ok or value > spec.high:
         lo = "(" if spec.low_open else "["
-        raise ConfigError(f"{path}: expected a value in {lo}{spec.low}, {spec.high}] {spec.unit}, got {value!r}")
+        why = f" ({spec.limit})" if spec.limit else ""
+        raise ConfigError(f"{path}: expected a value in {lo}{spec.low}, {spec.high}] {spec.unit}, got {value!r}{why}")
 
 
 def validate(cfg: dict) -> None:
@@ -95,8 +102,40 @@ def _check_two_compartment(c):
         )
 
 
+def check_overrides(overrides) -> None:
+    """Refuse an intervention listed twice: Hydra merges `intervention=[stress,stress]` into one
+    `stress` node, so the second would be dropped without a word."""
+    for override in overrides:
+        key, _, value = str(override).partition("=")
+        if key.lstrip("+~") != "intervention" or not value.strip().startswith("["):
+            continue
+        names = [n.strip().strip("'\"") for n in value.strip().strip("[]").split(",") if n.strip()]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ConfigError(
+                f"intervention: {repeated[0]!r} is listed twice in {value}; an intervention applies once "
+                f"(raise its dose instead, e.g. intervention.{repeated[0]}.<dose>=...)"
+            )
+
+
+def _check_save_steps(cfg):
+    """Save steps that resolve the session: a 10000-s step reports one ejection where there are four."""
+    duration, solver = cfg["duration_s"], cfg["solver"]
+    limit = min(MAX_SAVE_DT_S, duration / MIN_SAVES)
+    if solver["save_dt_s"] > limit:
+        raise ConfigError(
+            f"solver.save_dt_s: expected at most {limit:g} s (ejections shorter than 10 s are not counted, "
+            f"and a session needs {MIN_SAVES} save times: at most duration_s / {MIN_SAVES}), "
+            f"got {solver['save_dt_s']!r}"
+        )
+    for name in ("agent_save_dt_s", "tree_save_dt_s"):
+        if solver[name] > duration:
+            raise ConfigError(f"solver.{name}: expected at most duration_s ({duration:g} s), got {solver[name]!r}")
+
+
 def _check_consistency(cfg):
     _check_group_kinds(cfg)
+    _check_save_steps(cfg)
     _check_two_compartment(cfg["params"]["circulation"])
     an = cfg["anatomy"]
     if an["kind"] not in ("average", "generated"):
@@ -128,3 +167,6 @@ def _check_consistency(cfg):
         raise ConfigError(
             f"neuro.n_neurons: expected at least neuro.n_bundles ({neuro['n_bundles']}), got {neuro['n_neurons']}"
         )
+    problem = memory_problem(cfg)  # last: it needs every count above to be valid
+    if problem:
+        raise ConfigError(problem)

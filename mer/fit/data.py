@@ -2,9 +2,13 @@
 
 CSV: a header row naming `time_s` plus `flow_g_per_s` and/or `cumulative_g`, optionally `session_id`
 (several sessions of one mother in one file); lines starting with `#` are comments (template:
-experiments/data/template.csv). HDF5: one group per session (or datasets at the root for one
-session) holding `time_s` and `flow_g_per_s` and/or `cumulative_g`, each with a `unit` attribute.
-Units are part of the column names; other units are refused, not converted silently.
+experiments/data/template.csv); UTF-8 text, comma-separated (a UTF-8 byte-order mark, as
+spreadsheets write it, is accepted). HDF5: one group per session (or datasets at the root for one
+session) holding 1-D `time_s` and `flow_g_per_s` and/or `cumulative_g`, each with a `unit`
+attribute. Units are part of the column names; other units are refused, not converted silently.
+
+A session must also look like one breast's pumping session or feed (PLAUSIBLE): a wrong unit
+(flow in g/min, time in minutes) or a corrupt value is refused with the reason, not fitted.
 """
 
 from __future__ import annotations
@@ -22,6 +26,15 @@ QUANTITIES = {"time": "time_s", "flow": "flow_g_per_s", "cumulative": "cumulativ
 # flow and cumulative given together must agree: the integral of flow over the session within this
 # share of the rise in cumulative (scales are read to 0.1-1 g; g/min vs g/s is a factor 60)
 CONSISTENCY_TOLERANCE = 0.25
+
+# Plausibility, per session of one breast, with the reason a value outside is refused. Far outside
+# the measured ranges, so that unusual mothers pass and wrong units do not.
+MIN_DURATION_S = 120.0  # the first ejection comes 1-2.5 min into pumping (docs/literature.md)
+MAX_DURATION_S = 7200.0  # a pumping session lasts 15 min (Kent 2008), a feed rarely over an hour
+MAX_SAMPLE_STEP_S = 30.0  # ejections last 45 s - 3.5 min (docs/literature.md): a coarser record misses them
+MAX_YIELD_G = 1000.0  # one breast stores 74-606 mL (Cox et al. 1999)
+MAX_FLOW_G_PER_S = 5.0  # peak flow 0.5 +/- 0.2 g/s (Ramsay 2006; Idei 2024)
+DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
 
 class DataError(ValueError):
@@ -80,11 +93,40 @@ def _check_header(path, names):
         raise DataError(f"{path}: missing column: give 'flow_g_per_s' (g/s) and/or 'cumulative_g' (g)")
 
 
+def _text(path) -> str:
+    """The file as text, naming what it is when it is not UTF-8 text."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(f"{path}: the file is UTF-16 text (byte-order mark {data[:2]!r}); save it as UTF-8 CSV")
+    if data.startswith(b"\x89HDF"):
+        raise DataError(f"{path}: the file is HDF5, not CSV; name it .h5")
+    if b"\x00" in data[:4096]:
+        raise DataError(f"{path}: the file is binary (it has NUL bytes), not a CSV text file")
+    try:
+        return data.decode("utf-8-sig")  # a spreadsheet's byte-order mark is dropped here
+    except UnicodeDecodeError as err:
+        raise DataError(
+            f"{path}: not UTF-8 text (byte {data[err.start]:#04x} at offset {err.start}); expected a "
+            "comma-separated CSV file in UTF-8"
+        ) from None
+
+
+def _check_delimiter(path, header_line: str) -> None:
+    if "," in header_line:
+        return
+    for sep, name in DELIMITERS.items():
+        if sep in header_line:
+            raise DataError(
+                f"{path}: the columns are separated by {name} ({sep!r}); expected commas (and a point as "
+                "the decimal mark): export the file as comma-separated CSV"
+            )
+
+
 def _read_csv(path) -> dict:
-    with open(path, newline="") as f:
-        lines = [line for line in f if line.strip() and not line.lstrip().startswith("#")]
+    lines = [line for line in _text(path).splitlines() if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
         raise DataError(f"{path}: the file is empty; expected a header row and at least two samples")
+    _check_delimiter(path, lines[0])
     reader = csv.reader(lines)
     header = [h.strip() for h in next(reader)]
     if len(set(header)) != len(header):
@@ -125,14 +167,28 @@ def _read_hdf5(path) -> dict:
             _check_header(where, names)
             sessions[sid] = {}
             for name in names:
-                unit = group[name].attrs.get("unit")
-                unit = unit.decode() if isinstance(unit, bytes) else unit
-                if unit is not None and unit != COLUMNS[name]:
-                    raise DataError(
-                        f"{where}/{name}: unit mismatch; expected {COLUMNS[name]!r}, the file says {unit!r}"
-                    )
-                sessions[sid][name] = np.asarray(group[name][()], dtype=float)
+                sessions[sid][name] = _hdf5_column(f"{where.rstrip('/')}/{name}", name, group[name])
     return sessions
+
+
+def _hdf5_column(where, name, ds):
+    """One 1-D column of an HDF5 session; its `unit` attribute is required (units are not guessed)."""
+    import h5py
+
+    if not isinstance(ds, h5py.Dataset):
+        raise DataError(f"{where}: expected a dataset of {COLUMNS[name]} values, found a group")
+    unit = ds.attrs.get("unit")
+    unit = unit.decode() if isinstance(unit, bytes) else unit
+    if unit is None:
+        raise DataError(f"{where}: no 'unit' attribute; expected unit={COLUMNS[name]!r} (units are not guessed)")
+    if unit != COLUMNS[name]:
+        raise DataError(f"{where}: unit mismatch; expected {COLUMNS[name]!r}, the file says {unit!r}")
+    if ds.ndim != 1:
+        raise DataError(f"{where}: expected a 1-D dataset (one value per sample), got shape {ds.shape}")
+    try:
+        return np.asarray(ds[()], dtype=float)
+    except (OSError, ValueError, TypeError) as err:
+        raise DataError(f"{where}: cannot be read as numbers ({err})") from None
 
 
 def _complete(path, sid, columns) -> Session:
@@ -169,6 +225,7 @@ def _complete(path, sid, columns) -> Session:
                 f"{where}: cumulative_g decreases from {cumulative[i]:g} g to {cumulative[i + 1]:g} g at "
                 f"{t[i + 1]:g} s; the milk removed can only grow"
             )
+    _check_timing(where, t)  # before the columns' consistency: time in minutes is a timing error
     measured = tuple(name for name in ("flow_g_per_s", "cumulative_g") if name in columns)
     if flow is None:
         flow = _flow_from_cumulative(t, cumulative)
@@ -177,7 +234,52 @@ def _complete(path, sid, columns) -> Session:
     elif "flow_g_per_s" in columns:
         _check_consistent(where, t, flow, cumulative)
     cumulative = cumulative - cumulative[0]  # milk removed since the first sample
+    _check_amounts(where, t, flow, cumulative, measured)
     return Session(str(sid), t, flow, cumulative, measured, str(path))
+
+
+def _check_timing(where, t):
+    """Session length and sampling that a fit can use; time in minutes is named as the likely cause."""
+    span = float(t[-1] - t[0])
+    if span < MIN_DURATION_S:
+        minutes = " Is time in minutes? time_s must be in seconds." if span * 60 >= MIN_DURATION_S else ""
+        raise DataError(
+            f"{where}: time_s spans {span:g} s; expected at least {MIN_DURATION_S:g} s (the first ejection "
+            f"comes 1-2.5 min into pumping).{minutes}"
+        )
+    if span > MAX_DURATION_S:
+        raise DataError(
+            f"{where}: time_s spans {span / 3600:.3g} h; expected at most {MAX_DURATION_S / 3600:g} h for one "
+            "session (a pumping session lasts 15 min, Kent 2008); give several sessions a session_id each"
+        )
+    step = float(np.median(np.diff(t)))
+    if step > MAX_SAMPLE_STEP_S:
+        raise DataError(
+            f"{where}: time_s has a median step of {step:g} s; expected at most {MAX_SAMPLE_STEP_S:g} s "
+            "(ejections last 45 s - 3.5 min and would be missed)"
+        )
+
+
+def _check_amounts(where, t, flow, cumulative, measured):
+    """Yield and peak flow of one breast; far outside them is a wrong unit or a corrupt value."""
+    name = measured[0]
+    total = float(cumulative[-1])
+    if total <= 0.0:
+        raise DataError(f"{where}: {name} shows no milk removed (zero throughout); there is nothing to fit")
+    if total > MAX_YIELD_G:
+        raise DataError(
+            f"{where}: {name} gives a yield of {total:.4g} g; expected at most {MAX_YIELD_G:g} g from one "
+            "breast in one session (it stores 74-606 mL, Cox et al. 1999). Is flow in g/min, or cumulative "
+            "in another unit?"
+        )
+    peak = float(np.max(flow))
+    if peak > MAX_FLOW_G_PER_S:
+        i = int(np.argmax(flow))
+        raise DataError(
+            f"{where}: {name} gives a flow of {peak:.4g} g/s at {t[i]:g} s; expected at most "
+            f"{MAX_FLOW_G_PER_S:g} g/s (peak flow 0.5 +/- 0.2 g/s, Ramsay 2006). Is flow in g/min, or a "
+            "value corrupt?"
+        )
 
 
 def _cumulative_from_flow(t, flow):
@@ -194,10 +296,12 @@ def _check_consistent(where, t, flow, cumulative):
     rise = float(cumulative[-1] - cumulative[0])
     scale = max(rise, integral, 1e-12)
     if abs(integral - rise) > CONSISTENCY_TOLERANCE * scale:
+        ratio = integral / max(rise, 1e-12)
+        # flow in g/min makes the integral 60x too large; time in minutes makes it 60x too small
+        hint = "is time_s in minutes?" if ratio < 1 else "is flow in another unit (g/min, mL/min)?"
         raise DataError(
             f"{where}: unit mismatch between columns: flow_g_per_s integrates to {integral:.3g} g but "
-            f"cumulative_g rises by {rise:.3g} g (ratio {integral / max(rise, 1e-12):.3g}); "
-            "is flow in another unit (g/min, mL/min)?"
+            f"cumulative_g rises by {rise:.3g} g (ratio {ratio:.3g}); {hint}"
         )
 
 

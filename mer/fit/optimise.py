@@ -87,19 +87,28 @@ def _load_checkpoint(path, expected_fingerprint, opt_state_like):
     path = pathlib.Path(path)
     if not path.is_file():
         raise CheckpointError(f"fit.resume: no checkpoint at {path}; run the fit without fit.resume=true first")
-    with h5py.File(path, "r") as f:
-        if f.attrs["fingerprint"] != expected_fingerprint:
-            raise CheckpointError(
-                f"fit.resume: the checkpoint {path} belongs to a different fit (other data or settings); "
-                "delete it or point fit.checkpoint elsewhere"
+    try:
+        with h5py.File(path, "r") as f:
+            if f.attrs.get("fingerprint") != expected_fingerprint:
+                raise CheckpointError(
+                    f"fit.resume: the checkpoint {path} belongs to a different fit (other data or settings); "
+                    "delete it or point fit.checkpoint elsewhere"
+                )
+            state = {k: f[k][()] for k in ("u", "best_u", "best_loss", "start_u", "history")}
+            state.update(
+                iteration=int(f.attrs["iteration"]),
+                stall=int(f.attrs["stall"]),
+                evaluations=int(f.attrs["evaluations"]),
             )
-        state = {k: f[k][()] for k in ("u", "best_u", "best_loss", "start_u", "history")}
-        state.update(
-            iteration=int(f.attrs["iteration"]), stall=int(f.attrs["stall"]), evaluations=int(f.attrs["evaluations"])
-        )
-        treedef = jax.tree_util.tree_structure(opt_state_like)
-        leaves = [jnp.asarray(f["opt_state"][name][()]) for name in sorted(f["opt_state"])]
-    state["opt_state"] = jax.tree_util.tree_unflatten(treedef, leaves)
+            treedef = jax.tree_util.tree_structure(opt_state_like)
+            leaves = [jnp.asarray(f["opt_state"][name][()]) for name in sorted(f["opt_state"])]
+        state["opt_state"] = jax.tree_util.tree_unflatten(treedef, leaves)
+    except (OSError, KeyError, ValueError) as err:  # truncated, damaged or not a checkpoint
+        if isinstance(err, CheckpointError):
+            raise
+        raise CheckpointError(
+            f"fit.resume: the checkpoint {path} is damaged or incomplete ({err}); delete it to start the fit afresh"
+        ) from None
     return state
 
 
