@@ -106,6 +106,7 @@ def outside_intervals(labels, ci_low, ci_high, used):
     return {label: (t[label], lo, hi) for label, lo, hi, u in rows if u and not lo <= t[label] <= hi}
 
 
+@pytest.mark.slow  # the recovery fit takes ~4 min on 2 cores
 def test_recovered_parameters_are_close_to_the_truth(recovered, truth_basin):
     """Shared (mother) and per-session (pulse) values, started from the literature's values and
     from pulses detected in the flow. The loss has more than one basin here (storage trades
@@ -135,6 +136,8 @@ def test_recovered_parameters_are_close_to_the_truth(recovered, truth_basin):
     assert abs(start["alveoli.capacity_mL"] - 180.0) > 20.0  # it started elsewhere and moved
 
 
+@pytest.mark.slow  # the recovery fit takes ~4 min on 2 cores
+@pytest.mark.slow  # the recovery fit takes ~4 min on 2 cores
 @pytest.mark.xfail(
     strict=True,
     reason="known limitation: the fit ends in a neighbouring basin of the truth's (loss +7.4 %), and 5 of "
@@ -149,6 +152,7 @@ def test_the_fits_own_intervals_cover_the_truth(recovered):
     assert not outside, f"true values outside the 95 % intervals: {outside}"
 
 
+@pytest.mark.slow  # the recovery fit takes ~4 min on 2 cores
 def test_intervals_at_the_optimum_cover_the_truth(recovered, truth_basin):
     """At the optimum of the truth's basin every true value lies inside its 95 % interval (the
     Laplace intervals, with autocorrelated residuals counted)."""
@@ -158,6 +162,7 @@ def test_intervals_at_the_optimum_cover_the_truth(recovered, truth_basin):
     assert not outside, f"true values outside the 95 % intervals: {outside}"
 
 
+@pytest.mark.slow  # the recovery fit takes ~4 min on 2 cores
 def test_the_mothers_values_are_shared_and_the_pulses_per_session(recovered):
     r = recovered
     assert r.session_ids == ["day1", "day2"]
@@ -168,6 +173,7 @@ def test_the_mothers_values_are_shared_and_the_pulses_per_session(recovered):
         np.testing.assert_allclose(r.parameter("neuro.onsets_s", s), onsets, atol=2.0)
 
 
+@pytest.mark.slow  # the recovery fit takes ~4 min on 2 cores
 def test_what_the_data_cannot_pin_down_is_named(recovered):
     flagged = recovered.uncertainty.not_identifiable
     assert "atosiban.clearance_L_per_h" in flagged
@@ -177,6 +183,7 @@ def test_what_the_data_cannot_pin_down_is_named(recovered):
     assert not any(label.startswith("neuro.onsets_s") for label in flagged)
 
 
+@pytest.mark.slow  # the recovery fit takes ~4 min on 2 cores
 def test_fit_predictions_agree_with_simulate_of_the_fitted_configuration(recovered):
     for s in range(2):
         sim = simulate(recovered.session_config(s))
@@ -187,6 +194,7 @@ class Interrupt(Exception):
     pass
 
 
+@pytest.mark.slow  # two short fits, ~30 s
 def test_a_killed_fit_resumes_from_its_checkpoint_to_the_same_result(mother_file, tmp_path):
     short = settings(mother_file) + ["fit.max_iterations=6", "fit.checkpoint_every=2", "fit.polish_iterations=0"]
     whole = fit(short, checkpoint_path=tmp_path / "whole.h5")
@@ -239,6 +247,7 @@ def _with_values(result, **scale):
     return dataclasses.replace(result, values=values)
 
 
+@pytest.mark.slow  # the recovery fit takes ~4 min on 2 cores
 def test_diagnosis_tells_central_from_peripheral(recovered):
     """A mother who releases a fifth of the OT is short centrally; one whose breast needs five
     times the OT is short peripherally; restoring the other side helps neither much."""
@@ -252,6 +261,7 @@ def test_diagnosis_tells_central_from_peripheral(recovered):
     assert peripheral.peripheral_restored_yield_g > peripheral.fitted_yield_g
 
 
+@pytest.mark.slow  # the recovery fit takes ~4 min on 2 cores
 def test_interventions_are_ranked_by_predicted_yield(recovered):
     from mer.fit.diagnose import diagnose
 

@@ -6,12 +6,14 @@ import subprocess
 import sys
 
 import h5py
+import pytest
 
 from mer.archive import load
 from mer.cli.fit import main
 from mer.config.compose import compose_config
 
 
+@pytest.mark.slow  # a whole default fit, ~4 min on 2 cores
 def test_mer_fit_reaches_the_targets_on_an_unseen_session(tmp_path, monkeypatch):
     """`mer-fit data.path=...` with its defaults on a session simulated by a different model
     (neuro=network, a generated breast; experiments/data/): R^2 >= 0.95 on the cumulative curve,

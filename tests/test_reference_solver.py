@@ -2,12 +2,14 @@
 
 import jax
 import numpy as np
+import pytest
 from jax.flatten_util import ravel_pytree
 from scipy.integrate import solve_ivp
 
 from mer.model import initial_state, make_observer, make_vector_field
 
 
+@pytest.mark.slow  # SciPy's LSODA over the whole session, ~2 min
 def test_flow_curve_matches_scipy_solve_ivp(small_result):
     setup = small_result.setup
     args = (setup.params, setup.structure)
