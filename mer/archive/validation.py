@@ -1,0 +1,56 @@
+"""validation.h5 (archive kind `validation`): the cohort's draws, every condition's per-mother
+metrics, and each target's published value, model statistic and verdict."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mer.archive.write import dataset, root_attrs, write_atomically
+from mer.validation.report import summary_line
+
+METRIC_UNITS = {"_s": "s", "_g": "g", "_pM": "pM", "_mm": "mm", "_mL": "mL", "_g_per_s": "g/s", "_mmHg_s": "mmHg s"}
+
+
+def metric_unit(name: str) -> str:
+    for suffix, unit in METRIC_UNITS.items():
+        if name.endswith(suffix):
+            return unit
+    return "1"
+
+
+def save_validation(path, result):
+    """Write `result` (mer.validation.run.ValidationResult) atomically to `path`."""
+
+    def fill(f):
+        root_attrs(f, "validation", result.config)
+        f.attrs["summary"] = summary_line(result)
+        m = f.create_group("mothers")
+        for field, values in result.mothers.items():
+            dataset(m, field, np.asarray(values), "1" if field == "seed" else metric_unit(field))
+        for name, values in result.values.items():
+            g = f.create_group(f"conditions/{name}")
+            g.attrs["overrides"] = " ".join(result.config["conditions"][name].get("overrides", []))
+            g.attrs["wall_s"] = result.wall_s[name]
+            for metric, x in values.items():
+                dataset(g, metric, np.asarray(x, dtype=float), metric_unit(metric))
+        t = f.create_group("targets")
+        for target in result.targets:
+            v = result.verdicts[target.id]
+            g = t.create_group(target.id)
+            for key, value in (
+                ("quantity", target.quantity),
+                ("metric", target.metric or ""),
+                ("condition", target.condition),
+                ("role", target.role),
+                ("scale", target.scale),
+                ("unit", target.unit),
+                ("published", target.published()),
+                ("source", target.citation()),
+                ("verdict", v.verdict),
+                ("model", v.model),
+                ("distance", v.distance),
+                ("n", v.n),
+            ):
+                g.attrs[key] = value
+
+    return write_atomically(path, fill)

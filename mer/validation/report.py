@@ -1,0 +1,96 @@
+"""validation.md: one table of every target, and the counts that say where the model stands.
+
+A calibration target that passes is not evidence: the counts keep the two roles apart, and the
+summary line quotes the validation targets on their own."""
+
+from __future__ import annotations
+
+import collections
+import datetime
+
+from mer.validation.cohort import flatten_mother_spec
+from mer.validation.targets import ROLES, SCALES
+
+
+def _distance(v) -> str:
+    if v.verdict != "fail":
+        return ""
+    return f"{v.distance:.2g}"
+
+
+def counts(result) -> dict:
+    """{role: {scale: Counter(verdict)}} and the role totals under scale 'all'."""
+    out = {role: collections.defaultdict(collections.Counter) for role in ROLES}
+    for t in result.targets:
+        v = result.verdicts[t.id].verdict
+        out[t.role][t.scale][v] += 1
+        out[t.role]["all"][v] += 1
+    return out
+
+
+def summary_line(result) -> str:
+    c = counts(result)
+    val, cal = c["validation"]["all"], c["calibration"]["all"]
+    return (
+        f"validation targets: {val['pass']} pass, {val['fail']} fail, {val['not computed']} not computed "
+        f"(of {sum(val.values())}); calibration targets (not evidence): {cal['pass']} pass, {cal['fail']} fail, "
+        f"{cal['not computed']} not computed (of {sum(cal.values())})"
+    )
+
+
+def table(result, roles=ROLES) -> list[str]:
+    rows = [
+        "| target | scale | role | condition | published | model (n) | verdict | distance | source |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    order = sorted(result.targets, key=lambda t: (ROLES.index(t.role), SCALES.index(t.scale), t.id))
+    for t in order:
+        if t.role not in roles:
+            continue
+        v = result.verdicts[t.id]
+        model = f"{v.model} ({v.n})" if v.n else "-"
+        published = f"{t.published()} {t.unit if t.unit != '1' else ''}".strip()
+        rows.append(
+            f"| {t.quantity} (`{t.id}`) | {t.scale} | {t.role} | {t.condition} | {published} | {model} | "
+            f"{v.verdict} | {_distance(v)} | {t.citation()}; {t.source.get('where', '')} |"
+        )
+    return rows
+
+
+def markdown(result, resolution_note: str = "") -> str:
+    cfg = result.config
+    c = counts(result)
+    lines = [
+        f"# Validation report ({datetime.date.today().isoformat()})",
+        "",
+        f"Cohort: {cfg['cohort']['n']} mothers (seed {cfg['cohort']['seed']}) in the control condition, "
+        f"{cfg['cohort']['condition_n']} in each other condition; breast of "
+        f"{cfg['anatomy']['n_alveoli']} agents, {cfg['anatomy']['generations']} duct generations. "
+        f"Wall time: {sum(result.wall_s.values()):.0f} s.",
+        "",
+        f"**{summary_line(result)}.**",
+        "",
+        "Verdicts compare the cohort's statistic with the published one (mer/validation/targets.py): a",
+        "mean +/- sd passes when the cohort mean lies within it, a median with a range or iqr when the",
+        "cohort median lies inside, a single value within 10 %. `distance` is how far outside, in",
+        "published sds, range widths or the value. Calibration targets set a parameter and are no evidence.",
+        "",
+    ]
+    if resolution_note:
+        lines += [resolution_note, ""]
+    lines += ["## Counts", "", "| role | scale | pass | fail | not computed |", "|---|---|---|---|---|"]
+    for role in ROLES:
+        for scale in (*SCALES, "all"):
+            k = c[role].get(scale)
+            if k:
+                lines.append(f"| {role} | {scale} | {k['pass']} | {k['fail']} | {k['not computed']} |")
+    lines += ["", "## Targets", "", *table(result), "", "## Mother-level distributions", ""]
+    lines += ["| field | law | source |", "|---|---|---|"]
+    for field, p in sorted(flatten_mother_spec(cfg["cohort"]["mother"]).items()):
+        law = ", ".join(f"{k} {p[k]}" for k in p if k not in ("law", "source"))
+        lines.append(f"| `{field}` | {p['law']} ({law}) | {p['source']} |")
+    lines += ["", "## Conditions", "", "| condition | overrides | mothers | wall (s) |", "|---|---|---|---|"]
+    for name, wall in result.wall_s.items():
+        n = result.values[name]["yield_g"].shape[0]
+        lines.append(f"| {name} | {' '.join(cfg['conditions'][name].get('overrides', [])) or '-'} | {n} | {wall:.0f} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,168 @@
+"""`run_validation`: sample the cohort, solve every condition the targets need, read each
+target's metric per mother and judge it against the published statistic."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+
+from mer.config.compose import compose_config
+from mer.config.validate import ConfigError
+from mer.validation import metrics as vm
+from mer.validation.cohort import mother_config, sample_mothers, solve_cohort
+from mer.validation.targets import Target, Verdict, judge, load_targets
+
+VALIDATION_KEYS = ("cohort", "targets", "conditions")
+CONTROL = "pump"
+# per-mother ratios of a condition to the same mother's control session
+RATIOS = {
+    "yield_ratio": "yield_g",
+    "pulse_ratio": "ot_pulses_per_20min",
+    "ot_rise_ratio": "ot_rise_pM",
+    "contraction_response_ratio": "contraction_response_mmHg_s",
+}
+METRICS = (
+    "yield_g",
+    "removed_fraction",
+    "n_ejections",
+    "time_to_first_ejection_s",
+    "ejection_latency_s",
+    "ejection_interval_s",
+    "ejection_duration_s",
+    "first_ejection_share",
+    "first_two_share",
+    "peak_flow_g_per_s",
+    "plasma_ot_basal_pM",
+    "plasma_ot_peak_pM",
+    "ot_pulses_per_20min",
+    "ot_half_life_s",
+    "main_duct_diameter_mm",
+    "duct_dilation_fraction",
+    "duct_dilation_duration_s",
+    "ejection_fraction_of_mothers",
+    "left_right_coincidence",
+    "storage_capacity_mL",
+    "anticipatory_release_fraction",
+    *RATIOS,
+)
+
+
+@dataclasses.dataclass
+class ValidationResult:
+    config: dict
+    targets: list[Target]
+    verdicts: dict[str, Verdict]
+    mothers: dict[str, np.ndarray]  # field -> (n,) the cohort's drawn values
+    values: dict[str, dict[str, np.ndarray]]  # condition -> metric -> per-mother values
+    curves: dict[str, dict[str, np.ndarray]]  # condition -> a few mothers' curves for the figures
+    wall_s: dict[str, float]
+
+
+def select_targets(cfg: dict) -> list[Target]:
+    t = cfg["targets"]
+    targets = load_targets(t.get("file"), METRICS)
+    keep = set(t.get("include") or ())
+    roles = set(t.get("roles") or ("calibration", "validation"))
+    chosen = [x for x in targets if x.role in roles and (not keep or x.id in keep or x.scale in keep)]
+    if not chosen:
+        raise ConfigError(f"targets.include / targets.roles: no target left of {len(targets)} (include {sorted(keep)})")
+    return chosen
+
+
+def check_cohort(cfg: dict) -> None:
+    c = cfg["cohort"]
+    for key in ("n", "chunk", "condition_n"):
+        if isinstance(c.get(key), bool) or not isinstance(c.get(key), int) or c[key] < 1:
+            raise ConfigError(f"cohort.{key}: expected a positive integer, got {c.get(key)!r}")
+    for name, cond in cfg["conditions"].items():
+        if not isinstance(cond, dict) or not isinstance(cond.get("overrides", []), list):
+            raise ConfigError(f"conditions.{name}.overrides: expected a list of Hydra overrides")
+    if CONTROL not in cfg["conditions"]:
+        raise ConfigError(f"conditions: the control condition {CONTROL!r} is required (ratios are taken to it)")
+
+
+def _model_config(cfg: dict) -> dict:
+    return {k: v for k, v in cfg.items() if k not in VALIDATION_KEYS}
+
+
+def condition_values(batch, cfg: dict, condition: dict) -> tuple[dict, list]:
+    """Per-mother metrics of one condition's batch, and each mother's ejection onsets."""
+    setup = batch.setup
+    roots = setup.tree.levels()[0]
+    density = float(setup.params["milk"]["density_g_per_mL"])
+    sides = ["_left", "_right"] if setup.right is not None else [""]
+    rows, onsets = [], []
+    for k in range(batch.accepted_steps.shape[0]):
+        series = {name: v[k] for name, v in batch.series.items()}
+        per_side = [vm.session_values(batch.ts, series, setup.duration_s, density, s) for s in sides]
+        row = per_side[0]
+        ducts = batch.ducts["left"] if setup.right is not None else batch.ducts
+        row.update(vm.duct_metrics(batch.ts_tree, ducts["radius"][k][:, roots], row["onsets_s"]))
+        if len(sides) == 2:
+            row["left_right_coincidence"] = vm.coincidence(per_side[0]["onsets_s"], per_side[1]["onsets_s"])
+        bolus = condition.get("bolus_time_s")
+        row["ejected"] = vm.ejected_after(row["onsets_s"], bolus) if bolus is not None else float(row["n_ejections"] > 0)
+        row["ejection_latency_s"] = vm.latency_after(row["onsets_s"], bolus) if bolus is not None else np.nan
+        start = float(cfg["stimulus"]["start_s"])
+        row["anticipated"] = float(row["first_release_s"] < start) if start > 0 else np.nan
+        onsets.append(row.pop("onsets_s"))
+        rows.append(row)
+    values = {key: np.array([r[key] for r in rows], dtype=float) for key in rows[0]}
+    values["ejection_fraction_of_mothers"] = np.array([np.mean(values.pop("ejected"))])
+    anticipated = values.pop("anticipated")
+    values["anticipatory_release_fraction"] = np.array([np.nanmean(anticipated)]) if start > 0 else np.array([np.nan])
+    return values, onsets
+
+
+def run_validation(overrides=(), progress=None) -> ValidationResult:
+    """The whole report's numbers. `overrides`: Hydra overrides of configs/validate.yaml."""
+    overrides = list(overrides)
+    cfg = compose_config(overrides, "validate")
+    check_cohort(cfg)
+    targets = select_targets(cfg)  # bad targets fail here, before anything runs
+    c = cfg["cohort"]
+    mothers = sample_mothers(cfg["cohort"]["mother"], c["n"], c["seed"])
+    mothers["storage_capacity_mL"] = mothers.get("params.alveoli.capacity_mL", np.full(c["n"], np.nan))
+    needed = [CONTROL] + sorted({t.condition for t in targets} & set(cfg["conditions"]) - {CONTROL})
+    values, curves, wall = {}, {}, {}
+    for name in needed:
+        condition = cfg["conditions"][name]
+        n = c["n"] if name == CONTROL else min(c["condition_n"], c["n"])
+        ccfg = compose_config(overrides + list(condition.get("overrides", [])), "validate")
+        base = _model_config(ccfg)
+        fields = {k: v[:n] for k, v in mothers.items() if k != "storage_capacity_mL"}
+        configs = [mother_config(base, fields, k) for k in range(n)]
+        start = time.perf_counter()
+        batch = solve_cohort(configs, min(c["chunk"], c["n"]), progress and (lambda done, nm=name: progress(nm, done, n)))
+        wall[name] = time.perf_counter() - start
+        values[name], onsets = condition_values(batch, ccfg, condition)
+        if name == CONTROL:
+            values[name]["storage_capacity_mL"] = mothers["storage_capacity_mL"]
+        else:
+            for ratio, metric in RATIOS.items():
+                control = values[CONTROL][metric][:n]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    values[name][ratio] = np.where(control > 0, values[name][metric] / control, np.nan)
+        shown = slice(0, min(6, n))
+        roots = batch.setup.tree.levels()[0]
+        side = "_left" if batch.setup.right is not None else ""
+        ducts = batch.ducts["left"] if batch.setup.right is not None else batch.ducts
+        curves[name] = {
+            "time": batch.ts,
+            "flow": batch.series["flow" + side][shown],
+            "cumulative": batch.series["cumulative" + side][shown],
+            "plasma_ot": batch.series["plasma_ot"][shown],
+            "tree_time": batch.ts_tree,
+            "main_duct_diameter_mm": 2.0 * np.mean(ducts["radius"][shown][:, :, roots], axis=2),
+            "accepted_steps": batch.accepted_steps,
+        }
+        curves[name]["onsets"] = onsets[: shown.stop]
+    verdicts = {}
+    for t in targets:
+        if t.metric is None or t.condition not in values:
+            verdicts[t.id] = judge(t, [])
+        else:
+            verdicts[t.id] = judge(t, values[t.condition].get(t.metric, []))
+    return ValidationResult(cfg, targets, verdicts, mothers, values, curves, wall)
