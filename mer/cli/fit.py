@@ -69,11 +69,14 @@ def run(config: dict, out_dir: pathlib.Path, overrides=()) -> pathlib.Path:
 
 def _run(config, out_dir, overrides):
     from mer.archive.fit import save_fit
+    from mer.fit.optimise import check_checkpoint
     from mer.fit.run import default_checkpoint, fit
 
     check_overrides(overrides)
     claim(out_dir)
     checkpoint = config["fit"].get("checkpoint") or default_checkpoint(out_dir)
+    if config["fit"].get("resume"):
+        check_checkpoint(checkpoint)  # before the data are read and the model compiled
     result = fit(config, checkpoint_path=checkpoint)
     diagnosis = None
     if config["diagnose"]:

@@ -266,12 +266,23 @@ def _check_amounts(where, t, flow, cumulative, measured):
     total = float(cumulative[-1])
     if total <= 0.0:
         raise DataError(f"{where}: {name} shows no milk removed (zero throughout); there is nothing to fit")
+    checks = [_check_peak, _check_yield]
+    if name == "cumulative_g":  # the yield is what the file gave; the flow is derived from it
+        checks.reverse()
+    for check in checks:
+        check(where, name, t, flow, total)
+
+
+def _check_yield(where, name, t, flow, total):
     if total > MAX_YIELD_G:
         raise DataError(
             f"{where}: {name} gives a yield of {total:.4g} g; expected at most {MAX_YIELD_G:g} g from one "
             "breast in one session (it stores 74-606 mL, Cox et al. 1999). Is flow in g/min, or cumulative "
             "in another unit?"
         )
+
+
+def _check_peak(where, name, t, flow, total):
     peak = float(np.max(flow))
     if peak > MAX_FLOW_G_PER_S:
         i = int(np.argmax(flow))

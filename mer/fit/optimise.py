@@ -83,6 +83,35 @@ def _save_checkpoint(path, state, print_to=None):
     write_atomically(path, fill)
 
 
+CHECKPOINT_KEYS = ("u", "best_u", "best_loss", "start_u", "history", "opt_state")
+CHECKPOINT_ATTRS = ("fingerprint", "iteration", "stall", "evaluations")
+
+
+def check_checkpoint(path) -> None:
+    """Before a resumed fit starts: the checkpoint exists and is whole (every dataset readable)."""
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"fit.resume: no checkpoint at {path}; run the fit without fit.resume=true first")
+    try:
+        with h5py.File(path, "r") as f:
+            missing = [k for k in CHECKPOINT_KEYS if k not in f] + [a for a in CHECKPOINT_ATTRS if a not in f.attrs]
+            if missing:
+                raise CheckpointError(
+                    f"fit.resume: the checkpoint {path} is incomplete (no {missing[0]!r}); delete it to start "
+                    "the fit afresh"
+                )
+            datasets = []
+            f.visititems(lambda name, obj: datasets.append(obj) if isinstance(obj, h5py.Dataset) else None)
+            for ds in datasets:
+                ds[()]  # a truncated file fails here, naming nothing: the message below names the file
+    except (OSError, KeyError, ValueError) as err:
+        if isinstance(err, CheckpointError):
+            raise
+        raise CheckpointError(
+            f"fit.resume: the checkpoint {path} is damaged or truncated ({err}); delete it to start the fit afresh"
+        ) from None
+
+
 def _load_checkpoint(path, expected_fingerprint, opt_state_like):
     path = pathlib.Path(path)
     if not path.is_file():
