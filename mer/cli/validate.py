@@ -36,7 +36,9 @@ def main(cfg: DictConfig) -> None:
 
     def progress(condition, done, total, state={}):  # noqa: B006 (running count per condition)
         state[condition] = state.get(condition, 0) + done
-        print(f"  {condition:<16} {state[condition]:>4}/{total} mothers  {time.perf_counter() - start:6.0f} s", flush=True)
+        print(
+            f"  {condition:<16} {state[condition]:>4}/{total} mothers  {time.perf_counter() - start:6.0f} s", flush=True
+        )
 
     try:
         result = run_validation(overrides, progress)

@@ -25,7 +25,9 @@ LAWS = {
     "normal": (("mean", "sd"), lambda rng, p, n: p["mean"] + p["sd"] * rng.standard_normal(n)),
     "logitnormal": (
         ("median", "sd_logit"),
-        lambda rng, p, n: 1.0 / (1.0 + np.exp(-(np.log(p["median"] / (1 - p["median"])) + p["sd_logit"] * rng.standard_normal(n)))),
+        lambda rng, p, n: (
+            1.0 / (1.0 + np.exp(-(np.log(p["median"] / (1 - p["median"])) + p["sd_logit"] * rng.standard_normal(n))))
+        ),
     ),
 }
 
@@ -48,7 +50,9 @@ def check_mother_spec(spec: dict) -> None:
     for field, p in spec.items():
         where = f"cohort.mother.{field}"
         if not isinstance(p, dict) or p.get("law") not in LAWS:
-            raise ConfigError(f"{where}.law: expected one of {sorted(LAWS)}, got {p.get('law') if isinstance(p, dict) else p!r}")
+            raise ConfigError(
+                f"{where}.law: expected one of {sorted(LAWS)}, got {p.get('law') if isinstance(p, dict) else p!r}"
+            )
         for k in LAWS[p["law"]][0]:
             if not isinstance(p.get(k), (int, float)) or isinstance(p.get(k), bool):
                 raise ConfigError(f"{where}.{k}: expected a number for a {p['law']} law, got {p.get(k)!r}")
@@ -140,8 +144,7 @@ def solve_cohort(configs: list[dict], chunk: int, progress=None) -> Batch:
         pad = group + [group[-1]] * (min(chunk, len(setups)) - len(group))
         params, structure = zip(*(s.pair() for s in pad))
         series, _, ducts, accepted, _ = f(_stack(params), _stack(structure))
-        keep = len(group)
-        parts.append(jax.tree_util.tree_map(lambda x: np.asarray(x)[:keep], (series, ducts, accepted)))
+        parts.append(jax.tree_util.tree_map(lambda x, keep=len(group): np.asarray(x)[:keep], (series, ducts, accepted)))
         if progress is not None:
             progress(len(group))
     series, ducts, accepted = jax.tree_util.tree_map(lambda *x: np.concatenate(x), *parts)

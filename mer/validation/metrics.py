@@ -62,20 +62,21 @@ def duct_metrics(t_tree, root_radius_mm, onsets_s) -> dict:
     """Main-duct diameter (mean over the main ducts) just before the first ejection, its relative
     increase at that ejection and how long it stays above half that increase (ultrasound:
     Ramsay 2004; Gardner 2015)."""
+    d = 2.0 * np.mean(root_radius_mm, axis=1)
+    rest = {"main_duct_diameter_rest_mm": float(d[0])}  # before the pump or baby starts (Ramsay 2005)
     nan = {"main_duct_diameter_mm": np.nan, "duct_dilation_fraction": np.nan, "duct_dilation_duration_s": np.nan}
     if len(onsets_s) == 0:
-        return nan
-    d = 2.0 * np.mean(root_radius_mm, axis=1)
+        return rest | nan
     before = int(np.searchsorted(t_tree, onsets_s[0], side="right")) - 1
     if before < 0:
-        return nan
+        return rest | nan
     window = (t_tree >= onsets_s[0]) & (t_tree <= onsets_s[0] + DILATION_WINDOW_S)
     peak_i = np.flatnonzero(window)[np.argmax(d[window])]
     half = d[before] + 0.5 * (d[peak_i] - d[before])
     below = np.flatnonzero((t_tree > t_tree[peak_i]) & (d < half))
     up = np.flatnonzero((t_tree <= t_tree[peak_i]) & (t_tree >= t_tree[before]) & (d >= half))
     end = t_tree[below[0]] if below.size else t_tree[-1]
-    return {
+    return rest | {
         "main_duct_diameter_mm": float(d[before]),
         "duct_dilation_fraction": float(d[peak_i] / d[before] - 1.0),
         "duct_dilation_duration_s": float(end - t_tree[up[0]]) if up.size else np.nan,
@@ -101,6 +102,7 @@ def session_values(t, series, duration_s, density, side="") -> dict:
     out["contraction_response_mmHg_s"] = contraction_response_mmHg_s(t, series["contraction_pressure" + side])
     out["ot_half_life_s"] = half_life_s(t, series["plasma_ot"])
     out["available_ml"] = initial_ml
+    out["secreted_ml"] = float(series["secreted_ml" + side][-1])
     return out
 
 

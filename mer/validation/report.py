@@ -57,7 +57,34 @@ def table(result, roles=ROLES) -> list[str]:
     return rows
 
 
-def markdown(result, resolution_note: str = "") -> str:
+RESOLUTION_TOLERANCE = 0.02  # the coarse breast stands for mer-simulate's if cohort means agree within 2 %
+
+
+def resolution_lines(result) -> list[str]:
+    if not result.resolution:
+        return ["The coarse breast was not checked against full resolution (`cohort.resolution_check=0`).", ""]
+    c = result.config["cohort"]
+    full = ", ".join(f"{k} {v}" for k, v in c["full_resolution"].items())
+    rows = []
+    worst = 0.0
+    for metric, (coarse, fine) in result.resolution.items():
+        change = abs(coarse - fine) / abs(fine) if fine else float("nan")
+        worst = max(worst, change) if change == change else worst
+        rows.append(f"| {metric} | {coarse:.4g} | {fine:.4g} | {100 * change:.1f} % |")
+    verdict = "within" if worst <= RESOLUTION_TOLERANCE else "NOT within"
+    return [
+        f"**Resolution.** The cohort runs a coarse breast; the first {min(c['resolution_check'], c['n'])} control "
+        f"mothers were solved again at full resolution ({full}). The largest change of a cohort mean is "
+        f"{100 * worst:.1f} %, {verdict} the {100 * RESOLUTION_TOLERANCE:.0f} % this report accepts.",
+        "",
+        "| metric | coarse mean | full-resolution mean | change |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
+def markdown(result) -> str:
     cfg = result.config
     c = counts(result)
     lines = [
@@ -76,8 +103,7 @@ def markdown(result, resolution_note: str = "") -> str:
         "published sds, range widths or the value. Calibration targets set a parameter and are no evidence.",
         "",
     ]
-    if resolution_note:
-        lines += [resolution_note, ""]
+    lines += resolution_lines(result)
     lines += ["## Counts", "", "| role | scale | pass | fail | not computed |", "|---|---|---|---|---|"]
     for role in ROLES:
         for scale in (*SCALES, "all"):
@@ -90,7 +116,7 @@ def markdown(result, resolution_note: str = "") -> str:
         law = ", ".join(f"{k} {p[k]}" for k in p if k not in ("law", "source"))
         lines.append(f"| `{field}` | {p['law']} ({law}) | {p['source']} |")
     lines += ["", "## Conditions", "", "| condition | overrides | mothers | wall (s) |", "|---|---|---|---|"]
-    for name, wall in result.wall_s.items():
-        n = result.values[name]["yield_g"].shape[0]
+    for name in result.values:
+        n, wall = result.values[name]["yield_g"].shape[0], result.wall_s[name]
         lines.append(f"| {name} | {' '.join(cfg['conditions'][name].get('overrides', [])) or '-'} | {n} | {wall:.0f} |")
     return "\n".join(lines) + "\n"

@@ -38,6 +38,7 @@ METRICS = (
     "plasma_ot_peak_pM",
     "ot_pulses_per_20min",
     "ot_half_life_s",
+    "main_duct_diameter_rest_mm",
     "main_duct_diameter_mm",
     "duct_dilation_fraction",
     "duct_dilation_duration_s",
@@ -58,6 +59,7 @@ class ValidationResult:
     values: dict[str, dict[str, np.ndarray]]  # condition -> metric -> per-mother values
     curves: dict[str, dict[str, np.ndarray]]  # condition -> a few mothers' curves for the figures
     wall_s: dict[str, float]
+    resolution: dict[str, tuple[float, float]]  # metric -> (coarse mean, full-resolution mean), same mothers
 
 
 def select_targets(cfg: dict) -> list[Target]:
@@ -73,14 +75,26 @@ def select_targets(cfg: dict) -> list[Target]:
 
 def check_cohort(cfg: dict) -> None:
     c = cfg["cohort"]
-    for key in ("n", "chunk", "condition_n"):
-        if isinstance(c.get(key), bool) or not isinstance(c.get(key), int) or c[key] < 1:
-            raise ConfigError(f"cohort.{key}: expected a positive integer, got {c.get(key)!r}")
+    for key, least in (("n", 1), ("chunk", 1), ("condition_n", 1), ("resolution_check", 0)):
+        if isinstance(c.get(key), bool) or not isinstance(c.get(key), int) or c[key] < least:
+            raise ConfigError(f"cohort.{key}: expected an integer >= {least}, got {c.get(key)!r}")
     for name, cond in cfg["conditions"].items():
         if not isinstance(cond, dict) or not isinstance(cond.get("overrides", []), list):
             raise ConfigError(f"conditions.{name}.overrides: expected a list of Hydra overrides")
     if CONTROL not in cfg["conditions"]:
         raise ConfigError(f"conditions: the control condition {CONTROL!r} is required (ratios are taken to it)")
+
+
+# metrics whose cohort means the resolution check compares (coarse breast against mer-simulate's)
+RESOLUTION_METRICS = (
+    "yield_g",
+    "removed_fraction",
+    "n_ejections",
+    "time_to_first_ejection_s",
+    "ejection_interval_s",
+    "first_ejection_share",
+    "peak_flow_g_per_s",
+)
 
 
 def _model_config(cfg: dict) -> dict:
@@ -103,7 +117,9 @@ def condition_values(batch, cfg: dict, condition: dict) -> tuple[dict, list]:
         if len(sides) == 2:
             row["left_right_coincidence"] = vm.coincidence(per_side[0]["onsets_s"], per_side[1]["onsets_s"])
         bolus = condition.get("bolus_time_s")
-        row["ejected"] = vm.ejected_after(row["onsets_s"], bolus) if bolus is not None else float(row["n_ejections"] > 0)
+        row["ejected"] = (
+            vm.ejected_after(row["onsets_s"], bolus) if bolus is not None else float(row["n_ejections"] > 0)
+        )
         row["ejection_latency_s"] = vm.latency_after(row["onsets_s"], bolus) if bolus is not None else np.nan
         start = float(cfg["stimulus"]["start_s"])
         row["anticipated"] = float(row["first_release_s"] < start) if start > 0 else np.nan
@@ -114,6 +130,25 @@ def condition_values(batch, cfg: dict, condition: dict) -> tuple[dict, list]:
     anticipated = values.pop("anticipated")
     values["anticipatory_release_fraction"] = np.array([np.nanmean(anticipated)]) if start > 0 else np.array([np.nan])
     return values, onsets
+
+
+def _solve_condition(overrides, mothers, n, chunk, condition, progress):
+    ccfg = compose_config(overrides, "validate")
+    base = _model_config(ccfg)
+    fields = {k: v[:n] for k, v in mothers.items() if k != "storage_capacity_mL"}
+    batch = solve_cohort([mother_config(base, fields, k) for k in range(n)], chunk, progress)
+    return ccfg, batch, *condition_values(batch, ccfg, condition)
+
+
+def resolution_check(overrides, mothers, cfg, coarse: dict) -> dict:
+    """The first `cohort.resolution_check` mothers of the control again at `cohort.full_resolution`
+    (mer-simulate's breast): {metric: (coarse mean, full mean)} over the same mothers."""
+    k = min(cfg["cohort"]["resolution_check"], cfg["cohort"]["n"])
+    if k == 0:
+        return {}
+    full = [f"anatomy.{key}={v}" for key, v in cfg["cohort"]["full_resolution"].items()]
+    _, _, values, _ = _solve_condition(overrides + full, mothers, k, k, cfg["conditions"][CONTROL], None)
+    return {m: (float(np.nanmean(coarse[m][:k])), float(np.nanmean(values[m]))) for m in RESOLUTION_METRICS}
 
 
 def run_validation(overrides=(), progress=None) -> ValidationResult:
@@ -130,14 +165,13 @@ def run_validation(overrides=(), progress=None) -> ValidationResult:
     for name in needed:
         condition = cfg["conditions"][name]
         n = c["n"] if name == CONTROL else min(c["condition_n"], c["n"])
-        ccfg = compose_config(overrides + list(condition.get("overrides", [])), "validate")
-        base = _model_config(ccfg)
-        fields = {k: v[:n] for k, v in mothers.items() if k != "storage_capacity_mL"}
-        configs = [mother_config(base, fields, k) for k in range(n)]
         start = time.perf_counter()
-        batch = solve_cohort(configs, min(c["chunk"], c["n"]), progress and (lambda done, nm=name: progress(nm, done, n)))
+        report = progress and (lambda done, nm=name, total=n: progress(nm, done, total))
+        chunk = min(c["chunk"], c["n"])
+        ccfg, batch, values[name], onsets = _solve_condition(
+            overrides + list(condition.get("overrides", [])), mothers, n, chunk, condition, report
+        )
         wall[name] = time.perf_counter() - start
-        values[name], onsets = condition_values(batch, ccfg, condition)
         if name == CONTROL:
             values[name]["storage_capacity_mL"] = mothers["storage_capacity_mL"]
         else:
@@ -159,10 +193,13 @@ def run_validation(overrides=(), progress=None) -> ValidationResult:
             "accepted_steps": batch.accepted_steps,
         }
         curves[name]["onsets"] = onsets[: shown.stop]
+    start = time.perf_counter()
+    resolution = resolution_check(overrides, mothers, cfg, values[CONTROL])
+    wall["resolution check"] = time.perf_counter() - start
     verdicts = {}
     for t in targets:
         if t.metric is None or t.condition not in values:
             verdicts[t.id] = judge(t, [])
         else:
             verdicts[t.id] = judge(t, values[t.condition].get(t.metric, []))
-    return ValidationResult(cfg, targets, verdicts, mothers, values, curves, wall)
+    return ValidationResult(cfg, targets, verdicts, mothers, values, curves, wall, resolution)

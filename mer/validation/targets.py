@@ -138,7 +138,9 @@ def parse_target(entry: dict, metrics=None) -> Target:
         raise TargetError(f"target {entry_id!r}: unit: expected one of {UNITS}, got {entry['unit']!r}")
     source = entry["source"]
     if not isinstance(source, dict) or not source.get("authors") or not source.get("year"):
-        raise TargetError(f"target {entry_id!r}: source: expected authors and year (and journal, where), got {source!r}")
+        raise TargetError(
+            f"target {entry_id!r}: source: expected authors and year (and journal, where), got {source!r}"
+        )
     calibrates = entry.get("calibrates") or []
     if entry["role"] == "calibration" and not calibrates:
         raise TargetError(f"target {entry_id!r}: calibrates: a calibration target names the parameters it set")
