@@ -144,7 +144,8 @@ def solve_cohort(configs: list[dict], chunk: int, progress=None) -> Batch:
         pad = group + [group[-1]] * (min(chunk, len(setups)) - len(group))
         params, structure = zip(*(s.pair() for s in pad))
         series, _, ducts, accepted, _ = f(_stack(params), _stack(structure))
-        parts.append(jax.tree_util.tree_map(lambda x, keep=len(group): np.asarray(x)[:keep], (series, ducts, accepted)))
+        keep = slice(0, len(group))  # drop the padding
+        parts.append(jax.tree_util.tree_map(lambda x, keep=keep: np.asarray(x)[keep], (series, ducts, accepted)))
         if progress is not None:
             progress(len(group))
     series, ducts, accepted = jax.tree_util.tree_map(lambda *x: np.concatenate(x), *parts)
