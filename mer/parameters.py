@@ -38,7 +38,7 @@ def upto(unit, source, high, limit, kind=float):
 
 # Ceilings are set well outside the measured ranges: they refuse typing errors and wrong units
 # (1e12 mL, mL for L), not unusual mothers.
-CAPACITY_LIMIT = "storage capacity of one breast 74-606 mL (Cox et al. 1999); above 2000 mL is no breast"
+CAPACITY_LIMIT = "storage capacity of one breast 74-606 mL (Kent et al. 1999); above 2000 mL is no breast"
 SEED_LIMIT = "a 32-bit seed (NumPy, JAX and the archive's integer attribute; the right breast uses seed + 1000)"
 
 
@@ -107,7 +107,7 @@ SPECS: dict[str, Spec] = {
     "params.compression.period_s": pos("s", "time between compression starts"),
     # alveoli
     "params.alveoli.capacity_mL": upto(
-        "mL", "storage capacity 74-606 mL, mean ~210 (Cox et al. 1999)", 2000.0, CAPACITY_LIMIT
+        "mL", "storage capacity 74-606 mL, mean ~210 (Kent et al. 1999)", 2000.0, CAPACITY_LIMIT
     ),
     "params.alveoli.capacity_sd": Spec("1", "spread of alveolar capacity (unchecked)", float, 0.0),
     "params.alveoli.initial_fullness": Spec(
@@ -174,11 +174,11 @@ SPECS: dict[str, Spec] = {
     ),
     "params.alveoli.secretion_max_mL_per_h": Spec(
         "mL/h",
-        "454 +/- 201 g/24 h per breast (Cox et al. 1999); unchecked",
+        "454 +/- 201 g/24 h per breast (Kent et al. 1999); unchecked",
         float,
         0.0,
         500.0,
-        limit="454 +/- 201 g per breast per day (Cox et al. 1999), ~19 mL/h; 500 mL/h is 12 L a day",
+        limit="454 +/- 201 g per breast per day (Kent et al. 1999), ~19 mL/h; 500 mL/h is 12 L a day",
     ),
     # ducts and milk
     "params.ducts.milk_viscosity_mPa_s": upto(
@@ -226,10 +226,10 @@ SPECS: dict[str, Spec] = {
     "anatomy.branch_asymmetry": frac("flow-split range at a bifurcation (unchecked)"),
     "anatomy.length_jitter": Spec("1", "log-normal jitter of segment length (unchecked)", float, 0.0),
     "anatomy.branch_angle_deg": Spec("deg", "branching angle (for positions; unchecked)", float, 0.0, 90.0),
-    "anatomy.capacity_mean_mL": upto("mL", "mean ~210 mL (Cox et al. 1999)", 2000.0, CAPACITY_LIMIT),
-    "anatomy.capacity_sd_log": Spec("1", "spread giving the 74-606 mL range (Cox 1999); unchecked", float, 0.0),
-    "anatomy.capacity_min_mL": upto("mL", "74 mL (Cox et al. 1999)", 2000.0, CAPACITY_LIMIT),
-    "anatomy.capacity_max_mL": upto("mL", "606 mL (Cox et al. 1999)", 2000.0, CAPACITY_LIMIT),
+    "anatomy.capacity_mean_mL": upto("mL", "mean ~210 mL (Kent et al. 1999)", 2000.0, CAPACITY_LIMIT),
+    "anatomy.capacity_sd_log": Spec("1", "spread giving the 74-606 mL range (Kent 1999); unchecked", float, 0.0),
+    "anatomy.capacity_min_mL": upto("mL", "74 mL (Kent et al. 1999)", 2000.0, CAPACITY_LIMIT),
+    "anatomy.capacity_max_mL": upto("mL", "606 mL (Kent et al. 1999)", 2000.0, CAPACITY_LIMIT),
     "anatomy.pore_diameter_mm_min": pos("mm", "0.4 mm (Marasco 2022 deck)"),
     "anatomy.pore_diameter_mm_max": pos("mm", "0.7 mm (Marasco 2022 deck)"),
     "anatomy.n_lobes": Spec("1", "main ducts 9.6 +/- 2.9 (4-18) (Ramsay 2005)", int, 1),

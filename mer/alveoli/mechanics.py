@@ -9,7 +9,7 @@ drains the alveolus (Ramsay 2004: ducts dilate at ejection), so the outlet condu
 tension from a small resting value: milk flows little before the first ejection. The outlet closes
 as the alveolus empties (phi / (phi + K)), which keeps volumes non-negative.
 Secretion refills each agent at a rate that falls with fullness (autocrine feedback; 454 +/- 201
-g per breast per 24 h, Cox et al. 1999).
+g per breast per 24 h, Kent et al. 1999).
 """
 
 from __future__ import annotations

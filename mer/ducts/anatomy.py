@@ -6,7 +6,7 @@
 - dichotomous lobe trees: at each bifurcation the flow split f ~ U(0.5 - s/2, 0.5 + s/2) sets the
   daughters' radii by Murray's law, r_1^3 + r_2^3 = r_parent^3 (r_i = r_parent (f_i)^(1/3));
   lengths shrink by `length_ratio` (0.794, FractalMammaryLobule defaults) with jitter;
-- storage capacity 74-606 mL, mean ~210 (Cox et al. 1999): log-normal, clipped to the range;
+- storage capacity 74-606 mL, mean ~210 (Kent et al. 1999): log-normal, clipped to the range;
 - nipple pores 0.4-0.7 mm wide (Marasco 2022 deck), uniform;
 - 3-D positions: lobes fan out from the nipple over a hemisphere; each daughter turns by
   `branch_angle_deg` from its parent in a random plane (for neighbour graphs and pictures).
