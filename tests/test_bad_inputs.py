@@ -528,6 +528,11 @@ SESSIONS = {
         "median step of 900 s",
         "30 s",
     ),
+    "time in minutes at 1-min steps": (
+        lambda d: csv_file(d, "time_s,flow_g_per_s", T[::60] / 60, FLOW[::60] + 0.05),
+        "time_s spans 15 s",
+        "Is time in minutes?",
+    ),
     "one sample a minute": (
         lambda d: csv_file(d, "time_s,flow_g_per_s", T[::60], FLOW[::60] + 0.05),
         "median step of 60 s",
@@ -843,6 +848,31 @@ def test_archives_without_checksums_still_load(tmp_path):
         f["config"] = "seed: 0\n"
         f["timeseries/flow"] = np.ones(3)
     assert load(path)["timeseries/flow"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_checksums_cover_every_kind_of_dataset(tmp_path):
+    """Text (variable and fixed length), empty arrays, scalars and integers round-trip and verify."""
+    values = {
+        "text": np.asarray(["cx43_ko", "warmth"], dtype=object),
+        "fixed": np.asarray(["a", "bc"], dtype="S"),
+        "empty": np.zeros(0),
+        "scalar": 3.5,
+        "integers": np.arange(4),
+    }
+
+    def fill(f):
+        root_attrs(f, "ablation", compose_config(TINY))
+        g = f.create_group("summary")
+        for name, value in values.items():
+            dataset(g, name, value, "1")
+
+    arch = load(write_atomically(tmp_path / "summary.h5", fill))
+    assert [v.decode() for v in arch["summary/text"]] == ["cx43_ko", "warmth"]
+    assert arch["summary/empty"].size == 0 and arch["summary/scalar"] == 3.5
+    with h5py.File(tmp_path / "summary.h5", "a") as f:
+        f["summary/text"][0] = "stress"
+    with pytest.raises(ArchiveError, match="dataset 'summary/text' is damaged"):
+        load(tmp_path / "summary.h5")
 
 
 def test_every_dataset_of_a_written_archive_has_checksums(good_archive):

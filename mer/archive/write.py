@@ -60,8 +60,9 @@ def checksum(value) -> int:
 
 def dataset(group, name, data, unit, **attrs):
     """Create `group/name` with its `unit` attribute (and any other attributes) and checksums."""
-    shape = np.shape(data)
-    chunked = len(shape) > 0 and 0 not in shape  # Fletcher-32 needs chunks; scalars have none
+    array = np.asarray(data)
+    # Fletcher-32 needs chunks (scalars have none) and fixed-size values (not variable-length text)
+    chunked = array.ndim > 0 and array.size > 0 and array.dtype.kind in "biufcS"
     ds = group.create_dataset(name, data=data, chunks=True if chunked else None, fletcher32=chunked)
     ds.attrs["unit"] = unit
     for k, v in attrs.items():

@@ -32,7 +32,7 @@ CONSISTENCY_TOLERANCE = 0.25
 MIN_DURATION_S = 120.0  # the first ejection comes 1-2.5 min into pumping (docs/literature.md)
 MAX_DURATION_S = 7200.0  # a pumping session lasts 15 min (Kent 2008), a feed rarely over an hour
 MAX_SAMPLE_STEP_S = 30.0  # ejections last 45 s - 3.5 min (docs/literature.md): a coarser record misses them
-MAX_YIELD_G = 1000.0  # one breast stores 74-606 mL (Cox et al. 1999)
+MAX_YIELD_G = 1000.0  # one breast stores 74-606 mL (Kent et al. 1999)
 MAX_FLOW_G_PER_S = 5.0  # peak flow 0.5 +/- 0.2 g/s (Ramsay 2006; Idei 2024)
 DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
@@ -242,7 +242,9 @@ def _check_timing(where, t):
     """Session length and sampling that a fit can use; time in minutes is named as the likely cause."""
     span = float(t[-1] - t[0])
     if span < MIN_DURATION_S:
-        minutes = " Is time in minutes? time_s must be in seconds." if span * 60 >= MIN_DURATION_S else ""
+        # in minutes a session spans 5-120 "s" at steps of at most 1 (a minute)
+        looks_like_minutes = 300.0 <= span * 60 <= MAX_DURATION_S and np.median(np.diff(t)) <= 1.0
+        minutes = " Is time in minutes? time_s must be in seconds." if looks_like_minutes else ""
         raise DataError(
             f"{where}: time_s spans {span:g} s; expected at least {MIN_DURATION_S:g} s (the first ejection "
             f"comes 1-2.5 min into pumping).{minutes}"
@@ -277,7 +279,7 @@ def _check_yield(where, name, t, flow, total):
     if total > MAX_YIELD_G:
         raise DataError(
             f"{where}: {name} gives a yield of {total:.4g} g; expected at most {MAX_YIELD_G:g} g from one "
-            "breast in one session (it stores 74-606 mL, Cox et al. 1999). Is flow in g/min, or cumulative "
+            "breast in one session (it stores 74-606 mL, Kent et al. 1999). Is flow in g/min, or cumulative "
             "in another unit?"
         )
 
