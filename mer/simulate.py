@@ -104,6 +104,13 @@ def simulate(cfg_or_overrides=None) -> Result:
     series, agents, ducts = jax.tree_util.tree_map(np.asarray, (series, agents, ducts))
     bad = np.flatnonzero(~np.isfinite(series["flow"]))
     if bad.size:
+        # a solve that does not throw (diffrax throw=False) leaves the save times it never reached inf
+        if int(accepted) + int(rejected) >= int(cfg["solver"]["max_steps"]):
+            reached = ts[bad[0] - 1] if bad[0] > 0 else 0.0
+            raise SolverError(
+                solver_failure("EquinoxRuntimeError: The maximum number of solver steps was reached", cfg)
+                + f" (it stopped at t = {reached:g} s)"
+            )
         raise SolverError(
             f"solver: flow is not a number from t = {ts[bad[0]]:g} s on; tighten solver.rtol and solver.atol "
             "or check the parameters"

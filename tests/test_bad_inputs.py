@@ -295,8 +295,9 @@ def fake_solver(outcome):
             if outcome == "other":
                 raise eqx.EquinoxRuntimeError("equinox.EquinoxRuntimeError: The step size became too small.")
             flow = np.zeros_like(ts)
-            flow[50:] = np.nan
-            return {"flow": flow}, {}, {}, 0, 0
+            flow[50:] = np.nan if outcome == "nan" else np.inf  # diffrax fills unreached save times with inf
+            steps = 200000 if outcome == "stopped" else 100  # accepted + rejected: the budget used up
+            return {"flow": flow}, {}, {}, steps // 2, steps // 2
 
         return run, ts, ts, ts
 
@@ -309,6 +310,7 @@ def fake_solver(outcome):
         ("max_steps", "solver.max_steps: the solve used all 200000 steps before the end of the session"),
         ("other", "solver: the solve failed before the end of the session (The step size became too small.)"),
         ("nan", "solver: flow is not a number from t = 50 s on"),
+        ("stopped", "solver.max_steps: the solve used all 200000 steps before the end of the session (duration_s=120"),
     ],
 )
 def test_solver_failure_is_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch, outcome, fragment):
@@ -317,6 +319,8 @@ def test_solver_failure_is_one_line_and_writes_nothing(tmp_path, capsys, monkeyp
     assert code == 3
     assert fragment in err
     assert "solver.rtol" in err or "solver.max_steps" in err
+    if outcome == "stopped":  # a solve that does not throw tells how far it got
+        assert err.rstrip().endswith("(it stopped at t = 49 s)")
     assert not (tmp_path / "run.h5").exists() and leftovers(tmp_path) == []
 
 
