@@ -46,7 +46,7 @@ def test_round_trip(small_result, tmp_path):
     assert arch.config == small_result.config
     assert arch["params/alveoli.ec50_pM"] == small_result.config["params"]["alveoli"]["ec50_pM"]
     with h5py.File(path) as f:
-        assert "Cox" in f["params/alveoli.capacity_mL"].attrs["source"]
+        assert "Kent et al. 1999" in f["params/alveoli.capacity_mL"].attrs["source"]
         for ds in f.values():
             if isinstance(ds, h5py.Group):
                 for sub in ds.values():
