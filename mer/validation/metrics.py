@@ -13,6 +13,9 @@ from mer.outputs.metrics import contraction_response_mmHg_s, ejection_onsets, se
 RELEASE_BURST_MU_PER_S = 1.0  # a pituitary release burst: release above 1 mU/s (basal ~0.03 mU/s)
 DILATION_WINDOW_S = 90.0  # the main ducts' widest point is sought this long after an ejection's onset
 HALF_LIFE_WINDOW_S = (60.0, 360.0)  # after the plasma peak of a bolus: the log-linear decay fitted
+PLASMA_SAMPLES_S = (180.0, 360.0, 540.0, 720.0, 900.0)  # Johnston & Amico 1986 sampled every 3 min
+OT_RESPONSE_FOLD = 2.0  # an OT response: the session's peak above twice basal (targets.yaml, Weitzman 1980)
+FIRST_MINUTES_S = 600.0  # Nissen 1996 counted pulses in the first 10 min of a feed
 
 
 def _episodes(t, above):
@@ -33,7 +36,10 @@ def flow_metrics(t, flow, cumulative, initial_ml, density) -> dict:
     if onsets.size and total > 0:
         stop = onsets[2] if onsets.size > 2 else t[-1]
         first_two = (np.interp(stop, t, cumulative) - np.interp(onsets[0], t, cumulative)) / total
+    later = [np.mean(flow[(t >= a) & (t <= b)]) for a, b in zip(onsets[2:], ends[2:])]
+    first = np.mean(flow[(t >= onsets[0]) & (t <= ends[0])]) if onsets.size else np.nan
     return {
+        "first_to_third_flow_ratio": float(first / np.mean(later)) if later else np.nan,
         "yield_g": total,
         "removed_fraction": m["removed_fraction"],
         "n_ejections": float(m["n_mer"]),
@@ -44,12 +50,18 @@ def flow_metrics(t, flow, cumulative, initial_ml, density) -> dict:
         "first_two_share": float(first_two),
         "peak_flow_g_per_s": m["peak_flow_g_per_s"],
         "onsets_s": onsets,
+        "ends_s": ends,
     }
 
 
 def central_metrics(t, plasma_ot, release_rate, duration_s) -> dict:
     bursts = _episodes(t, release_rate > RELEASE_BURST_MU_PER_S)
+    samples = [s for s in PLASMA_SAMPLES_S if s <= t[-1]]
     return {
+        "plasma_ot_mean_pM": float(np.mean(np.interp(samples, t, plasma_ot))) if samples else np.nan,
+        "ot_response": float(np.max(plasma_ot) > OT_RESPONSE_FOLD * plasma_ot[0]),
+        "ot_pulses_first_10min": float(np.sum(bursts < FIRST_MINUTES_S)),
+        "ot_released_mU": float(np.trapezoid(np.maximum(release_rate - release_rate[0], 0.0), t)),
         "plasma_ot_basal_pM": float(plasma_ot[0]),
         "plasma_ot_peak_pM": float(np.max(plasma_ot)),
         "ot_rise_pM": float(np.max(plasma_ot) - plasma_ot[0]),
@@ -81,6 +93,20 @@ def duct_metrics(t_tree, root_radius_mm, onsets_s) -> dict:
         "duct_dilation_fraction": float(d[peak_i] / d[before] - 1.0),
         "duct_dilation_duration_s": float(end - t_tree[up[0]]) if up.size else np.nan,
     }
+
+
+def duct_flow_correlation(t, cumulative, t_tree, root_radius_mm, onsets_s, ends_s) -> float:
+    """Pearson correlation, over the 5-s bins of the duct saves that lie inside ejections, of the
+    main ducts' diameter and the milk removed in the bin (Ramsay 2006 compared 5-s volumes with
+    duct diameter)."""
+    d = 2.0 * np.mean(root_radius_mm, axis=1)
+    removed = np.diff(np.interp(t_tree, t, cumulative))
+    inside = np.zeros(t_tree.size - 1, dtype=bool)
+    for a, b in zip(onsets_s, ends_s):
+        inside |= (t_tree[1:] > a) & (t_tree[:-1] < b)
+    if inside.sum() < 3 or np.std(d[1:][inside]) == 0 or np.std(removed[inside]) == 0:
+        return np.nan
+    return float(np.corrcoef(d[1:][inside], removed[inside])[0, 1])
 
 
 def half_life_s(t, plasma_ot) -> float:

@@ -23,6 +23,10 @@ RATIOS = {
     "ot_rise_ratio": "ot_rise_pM",
     "contraction_response_ratio": "contraction_response_mmHg_s",
 }
+# per-mother differences of a condition from the same mother's control session
+DIFFERENCES = {"n_ejections_difference": "n_ejections"}
+# per-mother differences of a condition from the same mother's control session
+DIFFERENCES = {"n_ejections_difference": "n_ejections"}
 METRICS = (
     "yield_g",
     "removed_fraction",
@@ -34,19 +38,26 @@ METRICS = (
     "first_ejection_share",
     "first_two_share",
     "peak_flow_g_per_s",
+    "first_to_third_flow_ratio",
     "plasma_ot_basal_pM",
     "plasma_ot_peak_pM",
+    "plasma_ot_mean_pM",
+    "ot_response_fraction",
     "ot_pulses_per_20min",
+    "ot_pulses_first_10min",
+    "ot_released_mU",
     "ot_half_life_s",
     "main_duct_diameter_rest_mm",
     "main_duct_diameter_mm",
     "duct_dilation_fraction",
     "duct_dilation_duration_s",
+    "duct_diameter_flow_correlation",
     "ejection_fraction_of_mothers",
     "left_right_coincidence",
     "storage_capacity_mL",
     "anticipatory_release_fraction",
     *RATIOS,
+    *DIFFERENCES,
 )
 
 
@@ -113,7 +124,11 @@ def condition_values(batch, cfg: dict, condition: dict) -> tuple[dict, list]:
         per_side = [vm.session_values(batch.ts, series, setup.duration_s, density, s) for s in sides]
         row = per_side[0]
         ducts = batch.ducts["left"] if setup.right is not None else batch.ducts
-        row.update(vm.duct_metrics(batch.ts_tree, ducts["radius"][k][:, roots], row["onsets_s"]))
+        root_radius = ducts["radius"][k][:, roots]
+        row.update(vm.duct_metrics(batch.ts_tree, root_radius, row["onsets_s"]))
+        row["duct_diameter_flow_correlation"] = vm.duct_flow_correlation(
+            batch.ts, series["cumulative" + sides[0]], batch.ts_tree, root_radius, row["onsets_s"], row.pop("ends_s")
+        )
         if len(sides) == 2:
             row["left_right_coincidence"] = vm.coincidence(per_side[0]["onsets_s"], per_side[1]["onsets_s"])
         bolus = condition.get("bolus_time_s")
@@ -127,6 +142,7 @@ def condition_values(batch, cfg: dict, condition: dict) -> tuple[dict, list]:
         rows.append(row)
     values = {key: np.array([r[key] for r in rows], dtype=float) for key in rows[0]}
     values["ejection_fraction_of_mothers"] = np.array([np.mean(values.pop("ejected"))])
+    values["ot_response_fraction"] = np.array([np.mean(values.pop("ot_response"))])
     anticipated = values.pop("anticipated")
     values["anticipatory_release_fraction"] = np.array([np.nanmean(anticipated)]) if start > 0 else np.array([np.nan])
     return values, onsets
@@ -179,6 +195,8 @@ def run_validation(overrides=(), progress=None) -> ValidationResult:
                 control = values[CONTROL][metric][:n]
                 with np.errstate(divide="ignore", invalid="ignore"):
                     values[name][ratio] = np.where(control > 0, values[name][metric] / control, np.nan)
+            for difference, metric in DIFFERENCES.items():
+                values[name][difference] = values[name][metric] - values[CONTROL][metric][:n]
         shown = slice(0, min(6, n))
         roots = batch.setup.tree.levels()[0]
         side = "_left" if batch.setup.right is not None else ""
