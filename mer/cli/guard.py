@@ -136,7 +136,7 @@ class RunFolderCallback(Callback):
             _refuse(self.prog, problem)
 
 
-def _write_text(path: pathlib.Path, text: str) -> None:
+def write_text(path: pathlib.Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
@@ -153,9 +153,9 @@ def record_hydra(folder, task_config, subdir: str = ".hydra") -> None:
     hc = HydraConfig.get()
     out = pathlib.Path(folder) / subdir
     out.mkdir(exist_ok=True)
-    _write_text(out / "config.yaml", OmegaConf.to_yaml(task_config))
-    _write_text(out / "hydra.yaml", OmegaConf.to_yaml(OmegaConf.create({"hydra": hc})))
-    _write_text(out / "overrides.yaml", OmegaConf.to_yaml(hc.overrides.task))
+    write_text(out / "config.yaml", OmegaConf.to_yaml(task_config))
+    write_text(out / "hydra.yaml", OmegaConf.to_yaml(OmegaConf.create({"hydra": hc})))
+    write_text(out / "overrides.yaml", OmegaConf.to_yaml(hc.overrides.task))
 
 
 def _interrupt(signum, frame):

@@ -17,8 +17,8 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from mer.cli.guard import answers, claim, record_hydra, write_text
 from mer.config.compose import config_dir
-from mer.config.validate import ConfigError
 from mer.runtime import configure
 
 
@@ -30,8 +30,9 @@ def main(cfg: DictConfig) -> None:
     from mer.validation.targets import TargetError
 
     configure()  # persistent compilation cache (mer/runtime.py)
-    out_dir = pathlib.Path(HydraConfig.get().runtime.output_dir)
-    overrides = list(HydraConfig.get().overrides.task)
+    hc = HydraConfig.get()
+    out_dir = pathlib.Path(hc.runtime.output_dir)
+    overrides = list(hc.overrides.task)
     start = time.perf_counter()
 
     def progress(condition, done, total, state={}):  # noqa: B006 (running count per condition)
@@ -40,14 +41,15 @@ def main(cfg: DictConfig) -> None:
             f"  {condition:<16} {state[condition]:>4}/{total} mothers  {time.perf_counter() - start:6.0f} s", flush=True
         )
 
-    try:
-        result = run_validation(overrides, progress)
-    except (ConfigError, TargetError) as err:
-        print(f"mer-validate: {err}", file=sys.stderr)
-        sys.exit(2)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    archive = save_validation(out_dir / "validation.h5", result)
-    (out_dir / "validation.md").write_text(markdown(result))
+    with answers("mer-validate"):
+        try:
+            claim(out_dir)
+            result = run_validation(overrides, progress)
+        except TargetError as err:  # a bad targets file: refused before anything runs
+            print(f"mer-validate: {err}", file=sys.stderr)
+            sys.exit(2)
+        archive = save_validation(out_dir / "validation.h5", result)
+        write_text(out_dir / "validation.md", markdown(result))
     if result.config["plot"]:
         from mer.outputs.validation_plot import plot_ducts, plot_histograms, plot_sessions
 
@@ -58,6 +60,7 @@ def main(cfg: DictConfig) -> None:
     print(f"wall                 {time.perf_counter() - start:.0f} s")
     print(f"report               {out_dir / 'validation.md'}")
     print(f"archive              {archive}")
+    record_hydra(out_dir, cfg)
 
 
 if __name__ == "__main__":
