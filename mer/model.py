@@ -107,8 +107,12 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=("pump", "two_p
     storage = d_area * unloaded_volume_mL(params, structure)
     g_pore = g_pore * pore_opening(p_pore_still[tree.levels()[0]] - p_vac, d)
     p_dist, p_prox, q_seg = solve_tree(tree, g_seg, g_pore, src_a - storage, src_b, p_vac)
-    q_alv = g_out * (pressure - p_dist[seg_of_agent])
+    # 3) removal is one-way (a pump's valve, an infant's swallow): a pore whose flow would run back
+    # into the breast is closed and its lobe solved again, so no milk returns and mass is kept
     roots = tree.levels()[0]
+    g_pore = jnp.where(q_seg[roots] < 0.0, 0.0, g_pore)
+    p_dist, p_prox, q_seg = solve_tree(tree, g_seg, g_pore, src_a - storage, src_b, p_vac)
+    q_alv = g_out * (pressure - p_dist[seg_of_agent])
     return {
         "duct_radius": radius,
         "duct_area_rate": d_area,

@@ -47,3 +47,37 @@ def test_nipple_outflow_equals_alveolar_outflow(small_result):
     np.add.at(inflow, tree.parent[tree.parent >= 0], q[tree.parent >= 0])
     np.add.at(inflow, np.asarray(setup.structure["agent_segment"]), np.asarray(m["alveolar_outflow"]))
     np.testing.assert_allclose(q, inflow - storage, rtol=1e-9, atol=1e-14)
+
+
+def test_removed_milk_never_returns(default_result):
+    """Removal is one-way: flow out of the nipple is never negative, also when the pump stops at
+    the session's end and the ducts are below the outside pressure; the cumulative yield never
+    falls by more than the solver's own error control (rtol x yield) between save times."""
+    flow = default_result.timeseries["flow"]
+    cum = default_result.timeseries["cumulative"]
+    rtol = float(default_result.config["solver"]["rtol"])
+    assert flow.min() >= -1e-12  # roundoff of a closed pore's zero flow
+    assert np.diff(cum).min() >= -rtol * cum[-1]
+    assert cum[-1] >= cum.max() - rtol * cum[-1]  # the reported yield is not lowered at the end
+
+
+def test_a_pore_closes_instead_of_drawing_milk_back(small_result):
+    """With the pump's vacuum released while the ducts are under it, the pores close: no flow
+    into the breast, and the lobe's alveolar outflow goes into its ducts' walls."""
+    import jax.numpy as jnp
+
+    setup = small_result.setup
+    n = setup.population.n_agents
+    params = {**setup.params, "stimulus": {**setup.params["stimulus"], "session_end_s": jnp.asarray(0.0)}}
+    y = {
+        "fullness": jnp.full(n, 0.05),  # nearly empty alveoli: little pressure behind the ducts
+        "activation": jnp.zeros(n),
+        "duct_area_ratio": jnp.full(setup.tree.n_segments, 0.3),  # collapsed by the vacuum
+        "suck_phase": jnp.asarray(0.0),
+        "removed": jnp.asarray(50.0),
+    }
+    m = mammary_fluxes(600.0, y, params, setup.structure, setup.tree)
+    roots = setup.tree.levels()[0]
+    assert float(m["vacuum"]) > -1e-6  # the pump has stopped
+    assert np.all(np.asarray(m["segment_flow"])[roots] >= 0.0)
+    assert float(m["nipple_outflow"]) >= 0.0
