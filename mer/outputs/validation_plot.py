@@ -63,12 +63,15 @@ def plot_histograms(result, path):
 
 
 def plot_sessions(result, path, condition="pump"):
-    """Flow and cumulative yield of the first mothers of one condition."""
+    """Flow and cumulative yield of the first mothers of one condition, beside what the published
+    sessions of that condition look like (the session-scale targets and their verdicts)."""
     c = result.curves[condition]
     n = c["flow"].shape[0]
-    fig, axes = plt.subplots(n, 1, figsize=(8, 1.6 * n + 0.6), sharex=True, squeeze=False)
+    fig = plt.figure(figsize=(13, 1.6 * n + 0.8))
+    grid = fig.add_gridspec(n, 2, width_ratios=[3, 2])
     t_min = c["time"] / 60.0
-    for k, ax in enumerate(axes[:, 0]):
+    axes = [fig.add_subplot(grid[k, 0]) for k in range(n)]
+    for k, ax in enumerate(axes):
         ax.plot(t_min, c["flow"][k], color="tab:blue", lw=1)
         ax.axhline(ACTIVE_FLOW_G_PER_S, color="tab:blue", lw=0.5, ls=":")
         for onset in c["onsets"][k]:
@@ -77,8 +80,19 @@ def plot_sessions(result, path, condition="pump"):
         twin = ax.twinx()
         twin.plot(t_min, c["cumulative"][k], color="black", lw=1)
         twin.set_ylabel("g", fontsize=7)
-    axes[0, 0].set_title(f"{condition}: flow (blue), cumulative (black), ejection onsets (red)", fontsize=9)
-    axes[-1, 0].set_xlabel("time (min)")
+        if k < n - 1:
+            ax.tick_params(labelbottom=False)
+    axes[0].set_title(f"{condition}: flow (blue), cumulative (black), ejection onsets (red)", fontsize=9)
+    axes[-1].set_xlabel("time (min)")
+    text = fig.add_subplot(grid[:, 1])
+    text.axis("off")
+    lines = [
+        f"{t.quantity[:60]}\n  published {t.published()} {'' if t.unit == '1' else t.unit} ({t.citation()[:32]})\n"
+        f"  cohort {result.verdicts[t.id].model}: {result.verdicts[t.id].verdict}"
+        for t in result.targets
+        if t.condition == condition and t.scale == "session" and t.metric
+    ]
+    text.text(0.0, 1.0, "published sessions\n\n" + "\n".join(lines), va="top", fontsize=6.5, family="monospace")
     return save_figure(fig, path)
 
 
