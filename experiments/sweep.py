@@ -65,7 +65,10 @@ def write(cfg, base, rows, out_dir):
     def fill(f):
         root_attrs(f, "ablation", cfg)
         g = f.create_group("sweep")
-        dataset(g, "x", np.asarray([r["x"] for r in rows], float), cfg["x_unit"], label=cfg["x_label"])
+        x = ("x",)  # the swept dose is the coordinate
+        dataset(
+            g, "x", np.asarray([r["x"] for r in rows], float), cfg["x_unit"], x, cfg["x_label"], label=cfg["x_label"]
+        )
         units = {
             "total_yield_g": "g",
             "n_mer": "1",
@@ -75,9 +78,9 @@ def write(cfg, base, rows, out_dir):
             "contraction_mmHg_s": "mmHg s",
         }
         for k, u in units.items():
-            dataset(g, k, np.asarray([r[k] for r in rows], float), u)
-        dataset(g, "yield_change_pct", np.asarray(changes(base, rows, "total_yield_g")), "%")
-        dataset(g, "contraction_change_pct", np.asarray(changes(base, rows, "contraction_mmHg_s")), "%")
+            dataset(g, k, np.asarray([r[k] for r in rows], float), u, x)
+        dataset(g, "yield_change_pct", np.asarray(changes(base, rows, "total_yield_g")), "%", x)
+        dataset(g, "contraction_change_pct", np.asarray(changes(base, rows, "contraction_mmHg_s")), "%", x)
         dataset(g, "baseline_yield_g", base.metrics["total_yield_g"], "g")
 
     path = write_atomically(out_dir / "sweep.h5", fill)

@@ -66,10 +66,10 @@ def write_summary(rows, out_dir, config) -> dict:
         for k in fields:
             values = [r[k] for r in rows]
             if isinstance(values[0], str):
-                dataset(g, k, np.asarray(values, dtype=object), "1", dtype_note="utf-8 text")
+                dataset(g, k, np.asarray(values, dtype=object), "1", ("run",), dtype_note="utf-8 text")
             else:
                 unit = "%" if k.endswith("_pct") else COLUMNS.get(k, "1")
-                dataset(g, k, np.asarray(values, dtype=float), unit)
+                dataset(g, k, np.asarray(values, dtype=float), unit, ("run",))
 
     h5_path = write_atomically(out_dir / "summary.h5", fill)
     png_path = plot_summary(rows, out_dir / "summary.png")

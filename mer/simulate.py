@@ -14,6 +14,7 @@ from mer.breasts import SIDES
 from mer.build import Setup, build
 from mer.config.compose import compose_config
 from mer.config.validate import validate
+from mer.facade import callable_module
 from mer.outputs.metrics import session_metrics
 from mer.solve import solver_for
 
@@ -136,3 +137,6 @@ def mass_balance(series, suffix=""):
     b = {term: float(series[curve + suffix][i]) for term, curve, i in BALANCE_TERMS}
     b["error_ml"] = b["initial_ml"] + b["secreted_ml"] - b["remaining_ml"] - b["removed_ml"]
     return b
+
+
+callable_module(__name__, "simulate")  # mer.simulate(...) is simulate(...) (mer/facade.py)

@@ -1,6 +1,8 @@
-"""HDF5 archives (schema `mer-archive`): `save` writes atomically, `load` reads back."""
+"""HDF5 archives (schema `mer-archive`): `save_simulation` writes atomically, `load` reads back
+(checksums checked), `open_dataset` and `timeseries_frame` give xarray and pandas views."""
 
-from mer.archive.read import load
+from mer.archive.read import Archive, ArchiveError, load
 from mer.archive.write import save_simulation
+from mer.archive.xr import open_dataset, timeseries_frame
 
-__all__ = ["load", "save_simulation"]
+__all__ = ["Archive", "ArchiveError", "load", "open_dataset", "save_simulation", "timeseries_frame"]

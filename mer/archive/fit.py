@@ -38,21 +38,24 @@ def save_fit(path, result, diagnosis=None):
         root_attrs(f, "fit", result.config)
         params_group(f, result.session_config(0))
         g = f.create_group("fit")
-        dataset(g, "time", problem.ts, "s")
-        g.create_dataset("session_id", data=np.asarray(result.session_ids, dtype="S"))
-        g["session_id"].attrs["unit"] = "1"
-        dataset(g, "observed_flow", a["obs_flow"], "g/s", axes="session, time")
-        dataset(g, "observed_cumulative", a["obs_cum"], "g", axes="session, time")
-        dataset(g, "predicted_flow", result.predicted_flow, "g/s", axes="session, time")
-        dataset(g, "predicted_cumulative", result.predicted_cumulative, "g", axes="session, time")
-        dataset(g, "inside", a["inside"], "1", note="1 where the session was recorded")
-        dataset(g, "loss_history", result.optimum.history, "1", axes="iteration, start")
-        dataset(g, "labels", np.asarray(result.labels, dtype="S"), "1")
+        st = ("session", "time")
+        dataset(g, "time", problem.ts, "s", ("time",), "time since the start of the session (the data grid)")
+        dataset(g, "session_id", np.asarray(result.session_ids, dtype="S"), "1", ("session",), "session name")
+        dataset(g, "observed_flow", a["obs_flow"], "g/s", st, "observed milk flow")
+        dataset(g, "observed_cumulative", a["obs_cum"], "g", st, "observed cumulative yield")
+        dataset(g, "predicted_flow", result.predicted_flow, "g/s", st, "fitted milk flow")
+        dataset(g, "predicted_cumulative", result.predicted_cumulative, "g", st, "fitted cumulative yield")
+        dataset(g, "inside", a["inside"], "1", st, "1 where the session was recorded")
+        history = ("iteration", "start")
+        dataset(g, "loss_history", result.optimum.history, "1", history, "Adam's loss per start")
+        dataset(g, "labels", np.asarray(result.labels, dtype="S"), "1", ("label",), "one name per fitted value")
         dataset(
             g,
             "covariance_unconstrained",
             result.uncertainty.covariance_u,
             "1",
+            ("label", "label_2"),
+            "covariance of the logit-transformed fitted values",
             note="of the logit-transformed parameters",
         )
         g.attrs["best_loss"] = result.optimum.best_loss
@@ -62,7 +65,7 @@ def save_fit(path, result, diagnosis=None):
         g.attrs["resumed_from_iteration"] = result.optimum.resumed_from
         g.attrs["polish_iterations"] = result.polished.iterations
         g.attrs["loss"] = result.polished.loss  # final, after the polish
-        dataset(g, "polish_history", np.asarray(result.polished.history), "1")
+        dataset(g, "polish_history", np.asarray(result.polished.history), "1", ("polish_step",), "polish loss")
         fitted = _per_parameter(result, result.values)
         initial = _per_parameter(result, result.initial)
         low = _per_parameter(result, result.uncertainty.ci_low)
@@ -74,11 +77,15 @@ def save_fit(path, result, diagnosis=None):
         for fp in problem.layout.parameters:
             spec = parameter_spec(fp.key)
             reasons = [f"{label}: {why}" for label, why in flagged.items() if label.split("[")[0] == fp.key]
+            value = fitted[fp.key]
+            # per-session values: (session, pulse slot ...)
+            dims = ("session", *(f"{fp.key}_dim{k}" for k in range(1, np.ndim(value)))) if fp.per_session else None
             dataset(
                 pg,
                 fp.key,
-                fitted[fp.key],
+                value,
                 spec.unit if spec else "1",
+                dims,
                 source=spec.source if spec else "",
                 initial=initial[fp.key],
                 ci_low=low[fp.key],
@@ -93,7 +100,7 @@ def save_fit(path, result, diagnosis=None):
         me = f.create_group("metrics")
         units = {"r2_cumulative": "1", "r2_flow": "1", "n_mer_observed": "1", "n_mer_predicted": "1"}
         for k, v in result.metrics.items():
-            dataset(me, k, v, units[k], axes="session")
+            dataset(me, k, v, units[k], ("session",), k.replace("_", " ").replace("r2", "R^2"))
         dataset(me, "fit_wall_s", sum(result.wall_s.values()), "s")
         if diagnosis is not None:
             diagnosis.write(f.create_group("diagnosis"))

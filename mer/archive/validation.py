@@ -26,13 +26,14 @@ def save_validation(path, result):
         f.attrs["summary"] = summary_line(result)
         m = f.create_group("mothers")
         for field, values in result.mothers.items():
-            dataset(m, field, np.asarray(values), "1" if field == "seed" else metric_unit(field))
+            dataset(m, field, np.asarray(values), "1" if field == "seed" else metric_unit(field), ("mother",))
         for name, values in result.values.items():
             g = f.create_group(f"conditions/{name}")
             g.attrs["overrides"] = " ".join(result.config["conditions"][name].get("overrides", []))
             g.attrs["wall_s"] = result.wall_s[name]
             for metric, x in values.items():
-                dataset(g, metric, np.asarray(x, dtype=float), metric_unit(metric))
+                x = np.asarray(x, dtype=float)
+                dataset(g, metric, x, metric_unit(metric), ("mother", *(f"{metric}_dim{k}" for k in range(1, x.ndim))))
         t = f.create_group("targets")
         for target in result.targets:
             v = result.verdicts[target.id]

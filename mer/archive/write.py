@@ -9,7 +9,6 @@ import errno
 import os
 import pathlib
 import secrets
-import subprocess
 import zlib
 
 import h5py
@@ -17,21 +16,11 @@ import jax
 import numpy as np
 import yaml
 
-import mer
+from mer import provenance
 from mer.parameters import SPECS
 
 SCHEMA = "mer-archive"
-SCHEMA_VERSION = "1.0"
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=pathlib.Path(__file__).parent, capture_output=True, text=True, timeout=5
-        )
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
+SCHEMA_VERSION = "1.1"  # 1.1: CF `units` and `long_name`, netCDF dimensions
 
 
 class ArchiveWriteError(OSError):
@@ -58,16 +47,56 @@ def checksum(value) -> int:
     return zlib.crc32(repr(a.tolist()).encode() if a.dtype == object else np.ascontiguousarray(a).tobytes())
 
 
-def dataset(group, name, data, unit, **attrs):
-    """Create `group/name` with its `unit` attribute (and any other attributes) and checksums."""
+# netCDF-4's mark for a dimension that has no coordinate values (h5netcdf and netCDF-C know it)
+NOT_A_VARIABLE = "This is a netCDF dimension but not a netCDF variable."
+
+
+def dimension(group, name: str, size: int):
+    """The dimension `name` of `group`: its coordinate dataset made an HDF5 dimension scale (`time`),
+    or, where the group has none, an empty scale that netCDF tools read as a bare dimension
+    (`agent`, `segment`, `neuron`, `session`, `xyz`, ...). Raises ValueError on a size mismatch."""
+    if name in group:
+        scale = group[name]
+        if not scale.is_scale:
+            scale.make_scale(name)
+    else:
+        # never written, so it takes no space; `unit` like every dataset (tests/test_archive.py)
+        scale = group.create_dataset(name, shape=(size,), dtype="i1")
+        scale.make_scale(f"{NOT_A_VARIABLE}{size:10d}")
+        scale.attrs["unit"] = "1"
+    if scale.shape != (size,):
+        raise ValueError(f"{group.name}/{name}: dimension of length {scale.shape[0]}, a dataset needs {size}")
+    return scale
+
+
+def dataset(group, name, data, unit, dims=None, long_name=None, **attrs):
+    """Create `group/name` with its checksums and attributes: `units` (CF) and `unit` (read by
+    archives before 1.1) and `long_name`; any others as given.
+
+    **Arguments:**
+    - `group`, `name`, `data`: where and what (anything `numpy.asarray` takes).
+    - `unit`: e.g. `"g/s"`, `"1"` for a number without unit.
+    - `dims`: one dimension name per axis, e.g. `("time", "agent")` (see `dimension`); default
+      `<name>_dim<axis>`, so that xarray never meets an unnamed axis.
+    - `long_name`: what the values are, in words (default: the name with spaces).
+
+    **Returns:** the h5py dataset."""
     array = np.asarray(data)
     # Fletcher-32 needs chunks (scalars have none) and fixed-size values (not variable-length text)
     chunked = array.ndim > 0 and array.size > 0 and array.dtype.kind in "biufcS"
     ds = group.create_dataset(name, data=data, chunks=True if chunked else None, fletcher32=chunked)
     ds.attrs["unit"] = unit
+    ds.attrs["units"] = unit
+    ds.attrs["long_name"] = long_name or name.replace("_", " ")
     for k, v in attrs.items():
         ds.attrs[k] = v
     ds.attrs["crc32"] = checksum(ds[()])
+    if name in (dims or ()):  # a coordinate (`time`): its own dimension
+        dimension(group, name, array.shape[0])
+    elif array.ndim:
+        dims = dims or tuple(f"{name}_dim{axis}" for axis in range(array.ndim))
+        for axis, dim in enumerate(dims):
+            ds.dims[axis].attach_scale(dimension(group, dim, array.shape[axis]))
     return ds
 
 
@@ -116,9 +145,9 @@ def root_attrs(f, kind, config):
     f.attrs["schema"] = SCHEMA
     f.attrs["schema_version"] = SCHEMA_VERSION
     f.attrs["kind"] = kind
-    f.attrs["mer_version"] = mer.__version__
+    f.attrs["mer_version"] = provenance.version()
     f.attrs["jax_version"] = jax.__version__
-    f.attrs["git_commit"] = git_commit()
+    f.attrs["git_commit"] = provenance.commit()
     f.attrs["seed"] = int(config.get("seed", -1))  # -1: not a single seeded run (ablation, sweep)
     f.attrs["created"] = datetime.datetime.now(datetime.UTC).isoformat()
     dataset(f, "config", yaml.safe_dump(config, sort_keys=False), "yaml")
@@ -162,39 +191,74 @@ METRIC_UNITS = {
 }
 
 
+METRIC_NAMES = {
+    "total_yield_g": "milk out of the nipple in the session",
+    "n_mer": "number of milk ejections",
+    "mer_onsets_s": "onset of each milk ejection",
+    "time_to_first_mer_s": "time to the first milk ejection",
+    "peak_flow_g_per_s": "peak milk flow",
+    "first_mer_share": "share of the yield in the first ejection",
+    "removed_fraction": "share of the available milk removed",
+    "alveolar_synchrony": "largest share of myoepithelium contracting in step",
+    "neuron_synchrony": "largest share of OT neurons bursting together",
+}
+BALANCE_NAMES = {
+    "initial_ml": "milk in the breast at the start",
+    "secreted_ml": "milk secreted during the session",
+    "remaining_ml": "milk in the breast at the end",
+    "removed_ml": "milk removed",
+    "error_ml": "mass balance error: initial + secreted - remaining - removed",
+}
+# time series (mer.simulate.UNITS gives their units)
+LONG_NAMES = {
+    "flow": "milk flow out of the nipple",
+    "cumulative": "cumulative milk yield",
+    "plasma_ot": "plasma oxytocin (mixed venous)",
+    "mammary_ot": "oxytocin in the blood reaching the breast",
+    "release_rate": "pituitary oxytocin release",
+    "active_fraction": "share of alveoli active",
+    "alveolar_synchrony": "share of myoepithelium contracting in step",
+    "neuron_synchrony": "share of OT neurons bursting",
+    "alveolar_pressure": "capacity-weighted alveolar pressure",
+    "contraction_pressure": "alveolar pressure added by contraction",
+    "vacuum": "pump vacuum",
+}
+
+
 def _alveoli(group, setup, time_s, agents):
     al = group.create_group("alveoli")
     capacity = _capacity(setup)
-    dataset(al, "time", time_s, "s")
-    dataset(al, "volume", agents["fullness"] * capacity[None, :], "mL")
-    dataset(al, "capacity", capacity, "mL")
-    dataset(al, "lobule", setup.population.lobule, "1")
+    dataset(al, "time", time_s, "s", ("time",), "time since the start of the session")
+    dataset(al, "volume", agents["fullness"] * capacity[None, :], "mL", ("time", "agent"), "milk stored in each agent")
+    dataset(al, "capacity", capacity, "mL", ("agent",), "storage capacity of each agent")
+    dataset(al, "lobule", setup.population.lobule, "1", ("agent",), "lobule of each agent")
 
 
 def _tree(group, setup, time_s, ducts):
     tree = setup.tree
     tr = group.create_group("tree")
-    dataset(tr, "parent", tree.parent, "1")
-    dataset(tr, "length", tree.length_mm, "mm")
-    dataset(tr, "radius0", tree.radius_mm, "mm")
-    dataset(tr, "generation", tree.generation, "1")
-    dataset(tr, "lobe", tree.lobe, "1")
-    dataset(tr, "start", setup.segment_start_mm, "mm", note="segment start (x, y, z), nipple at 0")
-    dataset(tr, "end", setup.segment_end_mm, "mm")
-    dataset(tr, "time", time_s, "s")
-    dataset(tr, "radius", ducts["radius"], "mm")
-    dataset(tr, "pressure_in", ducts["pressure_in"], "mmHg", note="upstream (distal) end")
-    dataset(tr, "pressure_out", ducts["pressure_out"], "mmHg", note="downstream end, toward the nipple")
-    dataset(tr, "flow", ducts["flow"], "mL/s", note="from the upstream end toward the nipple")
+    seg, xyz, t = ("segment",), ("segment", "xyz"), ("time", "segment")
+    dataset(tr, "parent", tree.parent, "1", seg, "parent segment (-1: a main duct at the nipple)")
+    dataset(tr, "length", tree.length_mm, "mm", seg, "duct segment length")
+    dataset(tr, "radius0", tree.radius_mm, "mm", seg, "duct segment radius at rest")
+    dataset(tr, "generation", tree.generation, "1", seg, "branching generation (0: main duct)")
+    dataset(tr, "lobe", tree.lobe, "1", seg, "lobe of the segment")
+    dataset(tr, "start", setup.segment_start_mm, "mm", xyz, "segment start (x, y, z), nipple at 0")
+    dataset(tr, "end", setup.segment_end_mm, "mm", xyz, "segment end (x, y, z), nipple at 0")
+    dataset(tr, "time", time_s, "s", ("time",), "time since the start of the session")
+    dataset(tr, "radius", ducts["radius"], "mm", t, "duct radius")
+    dataset(tr, "pressure_in", ducts["pressure_in"], "mmHg", t, "pressure at the upstream (distal) end")
+    dataset(tr, "pressure_out", ducts["pressure_out"], "mmHg", t, "pressure at the downstream end, toward the nipple")
+    dataset(tr, "flow", ducts["flow"], "mL/s", t, "milk flow from the upstream end toward the nipple")
 
 
 def _balance_and_metrics(group, balance, metrics):
     bal = group.create_group("balance")
     for k, v in balance.items():
-        dataset(bal, k, v, "mL")
+        dataset(bal, k, v, "mL", long_name=BALANCE_NAMES.get(k))
     me = group.create_group("metrics")
     for k, v in metrics.items():
-        dataset(me, k, v, METRIC_UNITS[k])
+        dataset(me, k, v, METRIC_UNITS[k], ("ejection",) if np.ndim(v) else None, METRIC_NAMES.get(k))
 
 
 def save_simulation(path, result) -> pathlib.Path:
@@ -208,17 +272,26 @@ def save_simulation(path, result) -> pathlib.Path:
         root_attrs(f, "simulation", result.config)
         params_group(f, result.config, result.setup.params)
         ts = f.create_group("timeseries")
-        dataset(ts, "time", result.time, "s")
+        dataset(ts, "time", result.time, "s", ("time",), "time since the start of the session")
         for name, unit in UNITS.items():
             for key in (name, f"{name}_left", f"{name}_right"):
                 if key != "time" and key in result.timeseries:
-                    dataset(ts, key, result.timeseries[key], unit)
+                    side = f" ({key.rpartition('_')[2]} breast)" if key != name else ""
+                    dataset(ts, key, result.timeseries[key], unit, ("time",), LONG_NAMES.get(name, name) + side)
         _alveoli(f, result.setup, result.alveoli_time, result.alveoli)
         _tree(f, result.setup, result.tree_time, result.tree)
         if "neuron_rate" in result.timeseries:
             ne = f.create_group("neurons")
-            dataset(ne, "time", result.time, "s")
-            dataset(ne, "rate", result.timeseries["neuron_rate"], "1", note="normalised to the burst peak ~60 spikes/s")
+            dataset(ne, "time", result.time, "s", ("time",), "time since the start of the session")
+            dataset(
+                ne,
+                "rate",
+                result.timeseries["neuron_rate"],
+                "1",
+                ("time", "neuron"),
+                "OT neuron firing rate",
+                note="normalised to the burst peak ~60 spikes/s",
+            )
         _balance_and_metrics(f, result.balance, result.metrics)
         for side, b in result.breasts.items():
             g = f.create_group(f"breasts/{side}")
@@ -228,7 +301,7 @@ def save_simulation(path, result) -> pathlib.Path:
             _tree(g, setup, result.tree_time, b["tree"])
         st = f.create_group("solver_stats")
         for k, v in result.stats.items():
-            dataset(st, k, v, "s" if k.endswith("_s") else "1")
+            dataset(st, k, v, "s" if k.endswith("_s") else "1", long_name=k.replace("_", " "))
 
     return write_atomically(path, fill)
 

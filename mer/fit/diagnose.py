@@ -65,10 +65,11 @@ class Diagnosis:
         group.attrs["limiting"] = self.limiting
         for name in ("fitted_yield_g", "central_restored_yield_g", "peripheral_restored_yield_g", "population_yield_g"):
             dataset(group, name, getattr(self, name), "g")
-        dataset(group, "intervention", np.asarray([i[0] for i in self.interventions], dtype="S"), "1")
-        dataset(group, "intervention_yield", np.asarray([i[1] for i in self.interventions]), "g")
-        dataset(group, "intervention_added", np.asarray([i[2] for i in self.interventions]), "g")
-        dataset(group, "intervention_note", np.asarray([i[3] for i in self.interventions], dtype="S"), "1")
+        ranked = ("intervention",)  # best first; the names are the coordinate
+        dataset(group, "intervention", np.asarray([i[0] for i in self.interventions], dtype="S"), "1", ranked)
+        dataset(group, "intervention_yield", np.asarray([i[1] for i in self.interventions]), "g", ranked)
+        dataset(group, "intervention_added", np.asarray([i[2] for i in self.interventions]), "g", ranked)
+        dataset(group, "intervention_note", np.asarray([i[3] for i in self.interventions], dtype="S"), "1", ranked)
 
 
 def _yield(cfg) -> float:
