@@ -55,6 +55,7 @@ SPECS: dict[str, Spec] = {
         "one feed or pumping session lasts 15-40 min (Kent et al. 2008); longer than a day is not a session",
     ),
     "plot": Spec("1", "write flow.png", bool),
+    "quiet": Spec("1", "no progress bars, only warnings on the console (mer/progress.py)", bool),
     # circulation
     "params.circulation.half_life_s": pos("s", "3.2 min median after IV bolus (classic PK study; docs/literature.md)"),
     "params.circulation.clearance_L_per_min": pos("L/min", "postpartum clearance 1.3-1.4 L/min (Am J Physiol 1990)"),

@@ -52,4 +52,5 @@ def enable_compilation_cache(path: pathlib.Path | None = None) -> pathlib.Path |
 def configure() -> None:
     """What every command-line tool does before its first JAX call."""
     logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # no "no TPU" notice
-    enable_compilation_cache()
+    used = enable_compilation_cache()
+    logging.getLogger(__name__).debug("JAX %s on %s; compilation cache: %s", jax.__version__, jax.default_backend(), used)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 import time
 
@@ -17,6 +18,8 @@ from mer.config.validate import validate
 from mer.facade import callable_module
 from mer.outputs.metrics import session_metrics
 from mer.solve import solver_for
+
+log = logging.getLogger(__name__)
 
 
 class SolverError(RuntimeError):
@@ -88,6 +91,10 @@ def simulate(cfg_or_overrides=None) -> Result:
     **Arguments:**
     - `cfg_or_overrides`: a resolved configuration dict, or a list of Hydra overrides applied to
       `configs/simulate.yaml` (e.g. `["anatomy.n_alveoli=500", "neuro=pulses"]`), or None.
+
+    **Returns:** a `Result` (curves, per-agent and per-duct states, mass balance, metrics, solver
+    statistics); `mer.archive.save_simulation` writes it. Raises ConfigError for bad settings
+    (naming the field) and SolverError for a solve that could not finish.
     """
     if cfg_or_overrides is None or isinstance(cfg_or_overrides, (list, tuple)):
         cfg = compose_config(cfg_or_overrides or ())
@@ -96,12 +103,21 @@ def simulate(cfg_or_overrides=None) -> Result:
     validate(cfg)
     setup = build(cfg)
     run, ts, ts_agents, ts_tree = solver_for(setup)
+    log.info(
+        "solving %g s: %d alveolus agents, %d duct segments, neuro=%s%s (the first run of a shape compiles first)",
+        cfg["duration_s"],
+        cfg["anatomy"]["n_alveoli"],
+        setup.tree.n_segments,
+        setup.mode,
+        ", both breasts" if setup.right is not None else "",
+    )
     start = time.perf_counter()
     try:
         series, agents, ducts, accepted, rejected = jax.block_until_ready(run(*setup.pair()))
     except eqx.EquinoxRuntimeError as err:  # nothing is returned, so nothing can be written half
         raise SolverError(solver_failure(str(err), cfg)) from None
     wall = time.perf_counter() - start
+    log.info("solved in %.1f s: %d steps accepted, %d rejected", wall, int(accepted), int(rejected))
     series, agents, ducts = jax.tree_util.tree_map(np.asarray, (series, agents, ducts))
     bad = np.flatnonzero(~np.isfinite(series["flow"]))
     if bad.size:

@@ -26,6 +26,9 @@ def test_mer_ablate_writes_summary_files(tmp_path):
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
+    # progress in the job log (and on stderr); each run's summary kept in runs.log, not on stdout
+    assert "3/3 runs finished" in (tmp_path / "ablate.log").read_text()
+    assert "3/3 runs finished" in proc.stderr and "total yield" in (tmp_path / "runs.log").read_text()
     with open(tmp_path / "summary.csv") as f:
         rows = list(csv.DictReader(f))
     assert [r["intervention"] for r in rows] == ["none", "cx43_ko", "warmth"]

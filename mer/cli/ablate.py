@@ -7,6 +7,7 @@ mer-ablate launcher=slurm                          # on a SLURM cluster (submiti
 
 from __future__ import annotations
 
+import logging
 import pathlib
 import subprocess
 import sys
@@ -16,15 +17,37 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+import mer.cli.help  # noqa: F401  (the ${mer_groups:...} of --help)
 from mer.cli.guard import answers, claim, record_hydra
 from mer.config.compose import config_dir
 from mer.interventions import INTERVENTIONS
+from mer.progress import bar, set_quiet
+
+log = logging.getLogger("mer.cli.ablate")
+
+
+def run_with_progress(command, runs_dir: pathlib.Path, total: int, stdout_path: pathlib.Path) -> int:
+    """Run the multirun, counting finished runs (their run.h5) in a progress bar with an ETA. The
+    runs' own summaries go to `stdout_path`; their errors still reach stderr."""
+    with open(stdout_path, "w") as stdout, bar(total=total, desc="mer-ablate", unit="run") as shown:
+        proc = subprocess.Popen(command, stdout=stdout)
+        while proc.poll() is None:
+            try:
+                proc.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+            done = len(list(runs_dir.glob("*/run.h5")))
+            if done > shown.n:
+                shown.update(done - shown.n)
+                log.info("%d/%d runs finished", done, total)
+    return proc.returncode
 
 
 @hydra.main(config_path=str(config_dir()), config_name="ablate", version_base=None)
 def main(cfg: DictConfig) -> None:
     from mer.ablation import collect, write_summary
 
+    set_quiet(cfg.get("quiet", False))
     config = OmegaConf.to_container(cfg, resolve=True)
     unknown = [i for i in config["interventions"] if i not in INTERVENTIONS]
     if unknown:
@@ -49,6 +72,7 @@ def main(cfg: DictConfig) -> None:
         "-m",
         "intervention=" + ",".join(["none", *config["interventions"]]),
         "plot=false",
+        "quiet=true",  # each run's messages stay in its own log (runs/<n>/simulate.log)
         f"hydra.sweep.dir={runs_dir}",
         "hydra.sweep.subdir=${hydra.job.num}",
         f"hydra/launcher={launcher['name']}",
@@ -56,10 +80,12 @@ def main(cfg: DictConfig) -> None:
         *config["overrides"],
     ]
     start = time.perf_counter()
-    proc = subprocess.run(command)
-    if proc.returncode != 0:
-        print(f"mer-ablate: the multirun failed (exit {proc.returncode}); runs are in {runs_dir}", file=sys.stderr)
-        sys.exit(proc.returncode)
+    total = 1 + len(config["interventions"])
+    log.info("%d runs (baseline and %d interventions) with the %s launcher", total, total - 1, launcher["name"])
+    returncode = run_with_progress(command, runs_dir, total, out_dir / "runs.log")
+    if returncode != 0:
+        print(f"mer-ablate: the multirun failed (exit {returncode}); runs are in {runs_dir}", file=sys.stderr)
+        sys.exit(returncode)
     runs = sorted(p.parent for p in runs_dir.glob("*/run.h5"))
     rows = collect(runs)
     paths = write_summary(rows, out_dir, config)

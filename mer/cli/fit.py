@@ -8,6 +8,7 @@ mer-fit data.path=SESSION.csv hydra.run.dir=outputs/fit1 fit.resume=true   # con
 
 from __future__ import annotations
 
+import logging
 import pathlib
 
 import hydra
@@ -15,10 +16,14 @@ import numpy as np
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+import mer.cli.help  # noqa: F401  (the ${mer_groups:...} of --help)
 from mer.cli.guard import answers, claim, record_hydra
 from mer.config.compose import config_dir
 from mer.config.validate import check_overrides
+from mer.progress import messages_above_bars, set_quiet
 from mer.runtime import configure
+
+log = logging.getLogger("mer.cli.fit")
 
 
 def report(result) -> str:
@@ -55,6 +60,7 @@ def report(result) -> str:
 @hydra.main(config_path=str(config_dir()), config_name="fit", version_base=None)
 def main(cfg: DictConfig) -> None:
     configure()  # persistent compilation cache (mer/runtime.py)
+    set_quiet(cfg.get("quiet", False))
     hc = HydraConfig.get()
     run(OmegaConf.to_container(cfg, resolve=True), pathlib.Path(hc.runtime.output_dir), list(hc.overrides.task))
     record_hydra(hc.runtime.output_dir, cfg)
@@ -77,11 +83,13 @@ def _run(config, out_dir, overrides):
     checkpoint = config["fit"].get("checkpoint") or default_checkpoint(out_dir)
     if config["fit"].get("resume"):
         check_checkpoint(checkpoint)  # before the data are read and the model compiled
-    result = fit(config, checkpoint_path=checkpoint)
+    with messages_above_bars():
+        result = fit(config, checkpoint_path=checkpoint)
     diagnosis = None
     if config["diagnose"]:
         from mer.fit.diagnose import diagnose
 
+        log.info("diagnosis: the fitted mother against the population, and interventions ranked")
         diagnosis = diagnose(result)
     archive = save_fit(out_dir / "fit.h5", result, diagnosis)
     if config["plot"]:

@@ -8,6 +8,7 @@ mer-simulate -m intervention=none,cx43_ko,atosiban
 
 from __future__ import annotations
 
+import logging
 import pathlib
 import time
 
@@ -15,11 +16,15 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+import mer.cli.help  # noqa: F401  (the ${mer_groups:...} of --help)
 from mer.cli.guard import RunFolderError, answers, claim, record_hydra
 from mer.config.compose import config_dir
 from mer.config.resources import disk_problem
 from mer.config.validate import check_overrides, validate
+from mer.progress import set_quiet
 from mer.runtime import configure
+
+log = logging.getLogger("mer.cli.simulate")
 
 
 def report(result, wall_s) -> str:
@@ -50,6 +55,7 @@ def report(result, wall_s) -> str:
 @hydra.main(config_path=str(config_dir()), config_name="simulate", version_base=None)
 def main(cfg: DictConfig) -> None:
     configure()  # persistent compilation cache (mer/runtime.py)
+    set_quiet(cfg.get("quiet", False))
     hc = HydraConfig.get()
     run(OmegaConf.to_container(cfg, resolve=True), pathlib.Path(hc.runtime.output_dir), list(hc.overrides.task))
     record_hydra(hc.runtime.output_dir, cfg)
@@ -76,6 +82,7 @@ def _run(config, out_dir, overrides):
         raise RunFolderError(problem)
     result = simulate(config)
     archive = save_simulation(out_dir / "run.h5", result)
+    log.info("archive written: %s", archive)
     if config["plot"]:
         ts = result.timeseries
         names = "+".join(config.get("intervention") or {}) or "none"

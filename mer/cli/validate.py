@@ -9,6 +9,7 @@ mer-validate 'targets.roles=[validation]'      # only targets never used to set 
 
 from __future__ import annotations
 
+import logging
 import pathlib
 import sys
 import time
@@ -17,9 +18,13 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+import mer.cli.help  # noqa: F401  (the ${mer_groups:...} of --help)
 from mer.cli.guard import answers, claim, record_hydra, write_text
 from mer.config.compose import config_dir
+from mer.progress import bar, messages_above_bars, set_quiet
 from mer.runtime import configure
+
+log = logging.getLogger("mer.cli.validate")
 
 
 @hydra.main(config_path=str(config_dir()), config_name="validate", version_base=None)
@@ -30,24 +35,33 @@ def main(cfg: DictConfig) -> None:
     from mer.validation.targets import TargetError
 
     configure()  # persistent compilation cache (mer/runtime.py)
+    set_quiet(cfg.get("quiet", False))
     hc = HydraConfig.get()
     out_dir = pathlib.Path(hc.runtime.output_dir)
     overrides = list(hc.overrides.task)
     start = time.perf_counter()
 
-    def progress(condition, done, total, state={}):  # noqa: B006 (running count per condition)
-        state[condition] = state.get(condition, 0) + done
-        print(
-            f"  {condition:<16} {state[condition]:>4}/{total} mothers  {time.perf_counter() - start:6.0f} s", flush=True
-        )
+    bars = {}  # one progress bar per condition, with its ETA
+
+    def progress(condition, done, total):
+        if condition not in bars:
+            for finished in bars.values():
+                finished.close()
+            bars[condition] = bar(total=total, desc=f"{condition:<16}", unit="mother")
+        bars[condition].update(done)
+        seen = bars[condition].n
+        log.info("%s: %d/%d mothers, %.0f s", condition, seen, total, time.perf_counter() - start)
 
     with answers("mer-validate"):
         try:
             claim(out_dir)
-            result = run_validation(overrides, progress)
+            with messages_above_bars():
+                result = run_validation(overrides, progress)
         except TargetError as err:  # a bad targets file: refused before anything runs
             print(f"mer-validate: {err}", file=sys.stderr)
             sys.exit(2)
+        for finished in bars.values():
+            finished.close()
         archive = save_validation(out_dir / "validation.h5", result)
         write_text(out_dir / "validation.md", markdown(result))
     if result.config["plot"]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import pathlib
-import sys
 import time
 
 import h5py
@@ -21,7 +21,10 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from mer import progress
 from mer.archive.write import write_atomically
+
+log = logging.getLogger(__name__)
 
 
 class CheckpointError(ValueError):
@@ -141,15 +144,6 @@ def _load_checkpoint(path, expected_fingerprint, opt_state_like):
     return state
 
 
-def _progress(iteration, total, loss, wall_s, stream):
-    width = 24
-    done = int(width * iteration / max(total, 1))
-    bar = "#" * done + "." * (width - done)
-    end = "\r" if stream.isatty() else "\n"
-    stream.write(f"fit [{bar}] {iteration:4d}/{total} loss {loss:.5f}  {wall_s:6.1f} s{end}")
-    stream.flush()
-
-
 def minimise(value_and_grad, u_starts, cfg, checkpoint_path=None, fit_id="", callback=None) -> OptimiseResult:
     """Minimise with Adam from every row of `u_starts` at once.
 
@@ -184,10 +178,11 @@ def minimise(value_and_grad, u_starts, cfg, checkpoint_path=None, fit_id="", cal
     history = list(state["history"])
     best_u, best_loss = np.array(state["best_u"]), np.array(state["best_loss"])
     stall, evaluations = state["stall"], state["evaluations"]
-    stream = sys.stderr
     start = time.perf_counter()
     iteration = state["iteration"]
     stopped_early = False
+    shown = progress.bar(total=max_iter, desc="fit: Adam", unit="step", enable=cfg.get("progress", True))
+    shown.update(iteration)  # a resumed fit starts where the checkpoint left it
     while iteration < max_iter:
         if stall >= patience:
             stopped_early = True
@@ -204,8 +199,8 @@ def minimise(value_and_grad, u_starts, cfg, checkpoint_path=None, fit_id="", cal
         updates, opt_state = update(grad, opt_state, u)
         u = u + updates
         iteration += 1
-        if cfg.get("progress", True):
-            _progress(iteration, max_iter, float(np.min(best_loss)), time.perf_counter() - start, stream)
+        shown.update(1)
+        shown.set_postfix(loss=f"{float(np.min(best_loss)):.5f}", refresh=False)
         if checkpoint_path is not None and (iteration % every == 0 or iteration == max_iter or stall >= patience):
             _save_checkpoint(
                 checkpoint_path,
@@ -224,8 +219,14 @@ def minimise(value_and_grad, u_starts, cfg, checkpoint_path=None, fit_id="", cal
             )
             if callback is not None:
                 callback(iteration)
-    if cfg.get("progress", True) and stream.isatty():
-        stream.write("\n")
+    shown.close()
+    log.info(
+        "Adam: loss %.5f after %d iterations x %d starts%s",
+        float(np.min(best_loss)),
+        iteration,
+        u.shape[0],
+        " (stopped early: no improvement)" if stopped_early else "",
+    )
     k = int(np.argmin(best_loss))
     return OptimiseResult(
         best_u[k],

@@ -82,12 +82,13 @@ def to_natural(u, lower, upper, log):
 
 def to_unconstrained(x, lower, upper, log):
     x, lower, upper, log = (np.asarray(v, dtype=float) for v in (x, lower, upper, log))
-    with np.errstate(divide="ignore"):
-        frac = np.where(
-            log > 0,
-            (np.log(x) - np.log(lower)) / (np.log(upper) - np.log(lower)),
-            (x - lower) / (upper - lower),
-        )
+    # the log branch only where it applies: linear-scale bounds may be zero or negative (np.where
+    # evaluates both branches, and log(-1) warned "invalid value encountered in log")
+    on_log = log > 0
+    with np.errstate(divide="ignore"):  # a value of 0 on a log scale: -inf, the lower bound below
+        x_log, lower_log, upper_log = (np.log(np.where(on_log, v, 1.0)) for v in (x, lower, upper))
+    span = np.where(on_log, upper_log - lower_log, upper - lower)
+    frac = np.where(on_log, x_log - lower_log, x - lower) / np.where(span == 0, 1.0, span)
     frac = np.clip(frac, 1e-6, 1 - 1e-6)  # a value on a bound starts just inside it
     return np.log(frac) - np.log1p(-frac)
 

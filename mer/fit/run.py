@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import logging
 import pathlib
 import time
 
 import numpy as np
 
+from mer import progress
 from mer.build import build
 from mer.config.compose import compose_config
 from mer.config.validate import ConfigError, validate
@@ -21,6 +23,8 @@ from mer.fit.uncertainty import Uncertainty, laplace
 from mer.outputs.metrics import ejection_onsets
 
 FIT_ONLY = ("data", "fit", "diagnose")  # top-level keys that are not part of the model
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -108,9 +112,11 @@ def prepare(cfg_or_overrides=None) -> tuple[dict, FitProblem]:
     mcfg["duration_s"] = float(ts[-1])
     cfg = dict(cfg, duration_s=mcfg["duration_s"])
     validate(mcfg)
+    log.info("fitting %d session(s) from %s on a %d-point grid", len(sessions), data_cfg["path"], ts.size)
     problem = make_problem(build(mcfg), sessions, fit_cfg, ts)
     if problem.setup.mode == "pulses":
-        for _ in range(int(fit_cfg["align_rounds"])):
+        rounds = int(fit_cfg["align_rounds"])
+        for _ in progress.bar(range(rounds), desc="fit: aligning pulses", unit="round", enable=fit_cfg["progress"]):
             problem = make_problem(problem.setup, sessions, fit_cfg, ts, aligned_pulse_centres(problem))
     return cfg, problem
 
@@ -153,20 +159,29 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     t0 = time.perf_counter()
     # every start is finished by Levenberg-Marquardt: Adam's lowest start is not always in the
     # deepest basin (pulse times trade off against storage), so the lowest polished one wins
+    ordered = optimum.start_best_u[np.argsort(optimum.start_best_loss)]
     polished = min(
         (
             levenberg_marquardt(problem, predict, jacobian, u_start, int(fit_cfg["polish_iterations"]))
-            for u_start in optimum.start_best_u[np.argsort(optimum.start_best_loss)]
+            for u_start in progress.bar(ordered, desc="fit: polish", unit="start", enable=fit_cfg["progress"])
         ),
         key=lambda p: p.loss,
     )
     wall["polish_s"] = time.perf_counter() - t0
+    log.info(
+        "polish: loss %.5f (Levenberg-Marquardt, %d steps), %.1f s",
+        polished.loss,
+        polished.iterations,
+        wall["polish_s"],
+    )
+    log.info("intervals: Laplace approximation at the optimum")
     u = polished.u
     t0 = time.perf_counter()
     flow, cum, _ = predict(u)
     jac_flow, jac_cum = jacobian(u)
     unc = laplace(problem, u, jac_flow, jac_cum, flow, cum, float(fit_cfg["confidence"]))
     wall["uncertainty_s"] = time.perf_counter() - t0
+    log.info("intervals: %d values, %d not pinned down by the data", len(problem.labels), len(unc.not_identifiable))
     inside = np.asarray(a["inside"])
     metrics = {"r2_cumulative": [], "r2_flow": [], "n_mer_observed": [], "n_mer_predicted": []}
     for s, session in enumerate(sessions):
