@@ -24,7 +24,7 @@ from mer.config.validate import ConfigError
 from mer.fit.data import Session, on_grid
 from mer.fit.parameters import Layout, parse_parameters, to_natural, to_unconstrained
 from mer.model import initial_state, make_vector_field, mammary_fluxes
-from mer.outputs.metrics import ejection_onsets
+from mer.outputs.metrics import ejection_rises
 from mer.solve import save_times
 
 PULSE_KEYS = ("neuro.onsets_s", "neuro.amounts_mU")
@@ -49,10 +49,13 @@ class FitProblem:
 
 
 def detect_pulses(session: Session, lead_s: float):
-    """Pulse centres from the observed flow: each ejection's onset (flow above 0.1 g/s for 10 s
-    or more, mer.outputs.metrics) plus the delay from a release pulse's centre to flow onset."""
-    onsets, _ = ejection_onsets(session.time_s, session.flow_g_per_s)
-    return onsets + lead_s
+    """Pulse centres from the observed flow: each ejection's onset (an acute rise of flow,
+    mer.outputs.metrics.ejection_rises) plus the delay from a release pulse's centre to flow onset."""
+    return observed_onsets(session) + lead_s
+
+
+def observed_onsets(session: Session) -> np.ndarray:
+    return ejection_rises(session.time_s, session.flow_g_per_s)[0]
 
 
 def aligned_pulse_centres(problem) -> list[np.ndarray]:
@@ -67,8 +70,8 @@ def aligned_pulse_centres(problem) -> list[np.ndarray]:
     centres = []
     for i, session in enumerate(problem.sessions):
         c = np.asarray(a["onsets"][i])[np.asarray(a["pulse_mask"][i]) > 0]
-        observed, _ = ejection_onsets(session.time_s, session.flow_g_per_s)
-        predicted, _ = ejection_onsets(problem.ts, np.asarray(flow[i]))
+        observed = observed_onsets(session)
+        predicted = ejection_rises(problem.ts, np.asarray(flow[i]))[0]
         for k in range(min(c.size, observed.size) if predicted.size else 0):
             nearest = predicted[np.argmin(np.abs(predicted - observed[k]))]
             if abs(nearest - observed[k]) <= 60.0:

@@ -20,7 +20,7 @@ from mer.fit.polish import PolishResult, levenberg_marquardt
 from mer.fit.problem import FitProblem, aligned_pulse_centres, functions, make_problem, model_grid
 from mer.fit.settings import check_settings
 from mer.fit.uncertainty import Uncertainty, laplace
-from mer.outputs.metrics import ejection_onsets
+from mer.outputs.metrics import ejection_rises
 
 FIT_ONLY = ("data", "fit", "diagnose")  # top-level keys that are not part of the model
 
@@ -187,8 +187,8 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     for s, session in enumerate(sessions):
         metrics["r2_cumulative"].append(r_squared(np.asarray(a["obs_cum"])[s], cum[s], inside[s]))
         metrics["r2_flow"].append(r_squared(np.asarray(a["obs_flow"])[s], flow[s], inside[s]))
-        metrics["n_mer_observed"].append(ejection_onsets(session.time_s, session.flow_g_per_s)[0].size)
-        metrics["n_mer_predicted"].append(ejection_onsets(ts, flow[s])[0].size)
+        metrics["n_mer_observed"].append(ejection_rises(session.time_s, session.flow_g_per_s)[0].size)
+        metrics["n_mer_predicted"].append(ejection_rises(ts, flow[s])[0].size)
     metrics = {k: np.asarray(v) for k, v in metrics.items()}
     return FitResult(
         cfg,

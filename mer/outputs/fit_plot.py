@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from mer.outputs.figure import save_figure  # noqa: E402
-from mer.outputs.metrics import ejection_onsets  # noqa: E402
+from mer.outputs.metrics import ejection_rises  # noqa: E402
 
 
 def plot_fit(result, path):
@@ -24,8 +24,8 @@ def plot_fit(result, path):
         ax_flow, ax_cum, ax_res = axes[:, s]
         ax_flow.plot(session.time_s / 60.0, session.flow_g_per_s, color="0.6", lw=0.8, label="observed")
         ax_flow.plot(t_min[inside], result.predicted_flow[s][inside], color="tab:blue", lw=1.4, label="fitted")
-        observed_onsets, _ = ejection_onsets(session.time_s, session.flow_g_per_s)
-        fitted_onsets, _ = ejection_onsets(p.ts[inside], result.predicted_flow[s][inside])
+        observed_onsets = ejection_rises(session.time_s, session.flow_g_per_s)[0]
+        fitted_onsets = ejection_rises(p.ts[inside], result.predicted_flow[s][inside])[0]
         for k, t in enumerate(observed_onsets):
             ax_flow.axvline(t / 60.0, color="0.3", ls=":", lw=0.9, label="observed ejection" if k == 0 else None)
         for k, t in enumerate(fitted_onsets):
