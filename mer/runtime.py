@@ -53,4 +53,6 @@ def configure() -> None:
     """What every command-line tool does before its first JAX call."""
     logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # no "no TPU" notice
     used = enable_compilation_cache()
-    logging.getLogger(__name__).debug("JAX %s on %s; compilation cache: %s", jax.__version__, jax.default_backend(), used)
+    logging.getLogger(__name__).debug(
+        "JAX %s on %s; compilation cache: %s", jax.__version__, jax.default_backend(), used
+    )

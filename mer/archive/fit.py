@@ -30,7 +30,14 @@ def _per_parameter(result, flat):
 
 
 def save_fit(path, result, diagnosis=None):
-    """Write `result` to `path` atomically; `diagnosis` (mer.fit.diagnose) adds a group."""
+    """Write a fit archive atomically (README: Archive schema, fits).
+
+    **Arguments:**
+    - `path`: where, e.g. `"fit.h5"`.
+    - `result`: a `mer.fit.FitResult`.
+    - `diagnosis`: a `mer.fit.diagnose.Diagnosis`, written as the group `diagnosis` (optional).
+
+    **Returns:** the path."""
     problem = result.problem
     a = {k: np.asarray(v) for k, v in problem.arrays.items()}
 

@@ -84,8 +84,17 @@ def _datasets(path, group, prefix=""):
 
 
 def load(path) -> Archive:
-    """Load a `mer-archive` HDF5 file; raises ArchiveError naming the file (and the dataset) if
-    it is not one, or is damaged."""
+    """Load a `mer-archive` HDF5 file of any kind, every dataset checked against its checksums.
+
+    **Arguments:**
+    - `path`: the archive (`run.h5`, `fit.h5`, `summary.h5`, `sweep.h5`, `validation.h5`).
+
+    **Returns:** an `Archive`: `archive["timeseries/flow"]`, `archive["metrics"]` (a dict),
+    `archive.units`, `archive.attrs` (provenance), `archive.config`, `archive.meta` (each dataset's
+    other attributes, e.g. a fitted value's `ci_low`), `archive.group_attrs`.
+
+    Raises ArchiveError naming the file (and the dataset) if it is not an archive, is incomplete
+    or is damaged."""
     path = pathlib.Path(path)
     if not path.is_file():
         raise ArchiveError(f"{path}: no such archive file")

@@ -108,10 +108,16 @@ def _write_file(fd, data: bytes) -> None:
 
 
 def write_atomically(path, fill):
-    """Call `fill(h5file)` on an HDF5 file built in memory, write its bytes to a temporary file
-    beside `path` and rename that into place. HDF5 never writes to the disk itself: a full disk
-    or a read-only folder is a plain OSError here (h5py crashed on ENOSPC), the temporary file is
-    removed, and an archive already at `path` stays as it was. Raises ArchiveWriteError."""
+    """Build an HDF5 file in memory, write its bytes to a temporary file beside `path` and rename
+    that into place.
+
+    **Arguments:**
+    - `path`: the archive to write.
+    - `fill(h5file)`: writes the groups and datasets (with `dataset`).
+
+    **Returns:** the path. HDF5 never writes to the disk itself: a full disk or a read-only folder
+    is a plain OSError here (h5py crashed on ENOSPC), the temporary file is removed, and an archive
+    already at `path` stays as it was. Raises ArchiveWriteError."""
     path = pathlib.Path(path)
     with h5py.File(f"{path.name}.in-memory", "w", driver="core", backing_store=False) as f:
         fill(f)
@@ -262,10 +268,16 @@ def _balance_and_metrics(group, balance, metrics):
 
 
 def save_simulation(path, result) -> pathlib.Path:
-    """Write `result` (a `mer.simulate.Result`) to `path`; returns the path. With two breasts the
-    top-level curves, balance and metrics are the totals, `alveoli` and `tree` the left breast's,
-    and `breasts/<left|right>/` holds each breast's balance, metrics, alveoli and tree;
-    `timeseries/<name>_left` and `_right` each breast's curves."""
+    """Write a simulation archive atomically (README: Archive schema).
+
+    **Arguments:**
+    - `path`: where, e.g. `"run.h5"` (an archive already there is replaced whole, or left as it was).
+    - `result`: a `mer.simulate.Result`.
+
+    **Returns:** the path. With two breasts the top-level curves, balance and metrics are the
+    totals, `alveoli` and `tree` the left breast's, and `breasts/<left|right>/` holds each breast's
+    balance, metrics, alveoli and tree; `timeseries/<name>_left` and `_right` each breast's curves.
+    Raises ArchiveWriteError (naming the path and why) when the file cannot be written."""
     from mer.simulate import UNITS
 
     def fill(f):

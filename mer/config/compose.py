@@ -8,16 +8,27 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
 
-CONFIG_DIR = pathlib.Path(__file__).resolve().parents[2] / "configs"
+CONFIG_DIR = pathlib.Path(__file__).resolve().parents[2] / "configs"  # a checkout's top-level configs/
 
 
 def config_dir() -> pathlib.Path:
+    """Where the Hydra configs are.
+
+    **Returns:** `mer/configs` inside an installed package (a wheel or `pip install .`: setup.py
+    maps the repository's `configs/` there), else the checkout's top-level `configs/` (an
+    editable install or a run from the repository)."""
     packaged = pathlib.Path(__file__).resolve().parents[1] / "configs"
     return packaged if packaged.is_dir() else CONFIG_DIR
 
 
 def compose_config(overrides=(), config_name: str = "simulate") -> dict:
     """The resolved configuration as a plain dict, e.g. `compose_config(["neuro=pulses"])`.
+
+    **Arguments:**
+    - `overrides`: Hydra overrides, checked first (a repeated intervention is refused).
+    - `config_name`: `simulate`, `fit` or `validate` (the file in `configs/`).
+
+    **Returns:** the configuration (no `hydra` node).
 
     Inside a running Hydra app (an experiment script) the app's global Hydra state is replaced;
     its own configuration and HydraConfig stay valid."""

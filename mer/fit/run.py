@@ -129,6 +129,10 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
       `["data.path=experiments/data/session_a.csv", "fit.max_iterations=50"]`.
     - `checkpoint_path`: where to write (and, with `fit.resume=true`, read) the checkpoint.
     - `callback(iteration)`: called after each checkpoint.
+
+    **Returns:** a `FitResult`: fitted values (`values`, `parameter(key)`), intervals
+    (`uncertainty.ci_low`, `ci_high`, `not_identifiable`), fitted curves and per-session metrics;
+    `mer.archive.fit.save_fit` writes it.
     """
     cfg, problem = prepare(cfg_or_overrides)
     fit_cfg, setup, sessions, ts = cfg["fit"], problem.setup, problem.sessions, problem.ts
