@@ -22,6 +22,7 @@ import mer  # noqa: F401
 from mer.archive.write import dataset, root_attrs, write_atomically
 from mer.outputs.figure import save_figure
 from mer.outputs.metrics import contraction_response_mmHg_s
+from mer.progress import bar
 from mer.simulate import simulate
 
 
@@ -37,7 +38,7 @@ def run_sweep(cfg):
     base = simulate(list(cfg["overrides"]))
     base.metrics["contraction_mmHg_s"] = contraction(base)
     rows = []
-    for k in range(n):
+    for k in bar(range(n), desc=f"sweep {cfg['intervention']}", unit="point"):  # with an ETA (mer/progress.py)
         r = simulate([f"intervention={cfg['intervention']}", *point_overrides(cfg, k), *cfg["overrides"]])
         rows.append(
             {
