@@ -83,6 +83,7 @@ def _solver_fn(
             saveat=saveat,
             stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
             max_steps=max_steps,
+            throw=False,  # a failed solve leaves inf after the time it reached: mer.simulate says where
         )
         return sol.ys[0], sol.ys[1], sol.ys[2], sol.stats["num_accepted_steps"], sol.stats["num_rejected_steps"]
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from mer.archive.write import dataset, root_attrs, write_atomically
 from mer.validation.report import summary_line
+from mer.validation.run import COHORT_LEVEL
 
 METRIC_UNITS = {"_s": "s", "_g": "g", "_pM": "pM", "_mm": "mm", "_mL": "mL", "_g_per_s": "g/s", "_mmHg_s": "mmHg s"}
 
@@ -33,7 +34,8 @@ def save_validation(path, result):
             g.attrs["wall_s"] = result.wall_s[name]
             for metric, x in values.items():
                 x = np.asarray(x, dtype=float)
-                dataset(g, metric, x, metric_unit(metric), ("mother", *(f"{metric}_dim{k}" for k in range(1, x.ndim))))
+                dims = ("cohort",) if metric in COHORT_LEVEL else ("mother",)
+                dataset(g, metric, x, metric_unit(metric), dims)
         t = f.create_group("targets")
         for target in result.targets:
             v = result.verdicts[target.id]

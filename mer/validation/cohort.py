@@ -114,6 +114,7 @@ class Batch:
     series: dict
     ducts: dict
     accepted_steps: np.ndarray
+    solved: np.ndarray  # (mothers,) bool: the solve reached the session's end (finite curves)
 
 
 _BATCHED = {}  # one jitted vmap per compiled solve (solve functions are cached per shape)
@@ -149,4 +150,6 @@ def solve_cohort(configs: list[dict], chunk: int, progress=None) -> Batch:
         if progress is not None:
             progress(len(group))
     series, ducts, accepted = jax.tree_util.tree_map(lambda *x: np.concatenate(x), *parts)
-    return Batch(setups[0], ts, ts_tree, series, ducts, accepted)
+    flows = [v for k, v in series.items() if k.startswith("flow")]
+    solved = np.all([np.all(np.isfinite(f), axis=1) for f in flows], axis=0)
+    return Batch(setups[0], ts, ts_tree, series, ducts, accepted, solved)

@@ -115,8 +115,10 @@ def markdown(result) -> str:
     for field, p in sorted(flatten_mother_spec(cfg["cohort"]["mother"]).items()):
         law = ", ".join(f"{k} {p[k]}" for k in p if k not in ("law", "source"))
         lines.append(f"| `{field}` | {p['law']} ({law}) | {p['source']} |")
-    lines += ["", "## Conditions", "", "| condition | overrides | mothers | wall (s) |", "|---|---|---|---|"]
-    for name in result.values:
-        n, wall = result.values[name]["yield_g"].shape[0], result.wall_s[name]
-        lines.append(f"| {name} | {' '.join(cfg['conditions'][name].get('overrides', [])) or '-'} | {n} | {wall:.0f} |")
+    lines += ["", "## Conditions", "", "| condition | overrides | mothers | failed solves | wall (s) |"]
+    lines.append("|---|---|---|---|---|")
+    for name, v in result.values.items():
+        n, failed, wall = v["yield_g"].shape[0], int(v["solve_failed"][0]), result.wall_s[name]
+        overrides = " ".join(cfg["conditions"][name].get("overrides", [])) or "-"
+        lines.append(f"| {name} | {overrides} | {n} | {failed} | {wall:.0f} |")
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ import numpy as np
 
 from mer.config.compose import compose_config
 from mer.config.validate import ConfigError
+from mer.simulate import SolverError
 from mer.validation import metrics as vm
 from mer.validation.cohort import mother_config, sample_mothers, solve_cohort
 from mer.validation.targets import Target, Verdict, judge, load_targets
@@ -23,6 +24,8 @@ RATIOS = {
     "ot_rise_ratio": "ot_rise_pM",
     "contraction_response_ratio": "contraction_response_mmHg_s",
 }
+# metrics with one value for the whole cohort of a condition (shares of mothers, failed solves)
+COHORT_LEVEL = ("ejection_fraction_of_mothers", "ot_response_fraction", "anticipatory_release_fraction", "solve_failed")
 # per-mother differences of a condition from the same mother's control session
 DIFFERENCES = {"n_ejections_difference": "n_ejections"}
 # per-mother differences of a condition from the same mother's control session
@@ -120,6 +123,10 @@ def condition_values(batch, cfg: dict, condition: dict) -> tuple[dict, list]:
     sides = ["_left", "_right"] if setup.right is not None else [""]
     rows, onsets = [], []
     for k in range(batch.accepted_steps.shape[0]):
+        if not batch.solved[k]:  # a mother whose solve failed has no values (counted in the report)
+            rows.append(None)
+            onsets.append(np.array([]))
+            continue
         series = {name: v[k] for name, v in batch.series.items()}
         per_side = [vm.session_values(batch.ts, series, setup.duration_s, density, s) for s in sides]
         row = per_side[0]
@@ -140,9 +147,13 @@ def condition_values(batch, cfg: dict, condition: dict) -> tuple[dict, list]:
         row["anticipated"] = float(row["first_release_s"] < start) if start > 0 else np.nan
         onsets.append(row.pop("onsets_s"))
         rows.append(row)
-    values = {key: np.array([r[key] for r in rows], dtype=float) for key in rows[0]}
-    values["ejection_fraction_of_mothers"] = np.array([np.mean(values.pop("ejected"))])
-    values["ot_response_fraction"] = np.array([np.mean(values.pop("ot_response"))])
+    keys = next(r for r in rows if r is not None).keys() if any(r is not None for r in rows) else ()
+    values = {key: np.array([np.nan if r is None else r[key] for r in rows], dtype=float) for key in keys}
+    if not keys:
+        raise SolverError(f"every mother's solve failed in this condition; check the solver settings {cfg['solver']}")
+    values["solve_failed"] = np.array([float(np.sum(~batch.solved))])
+    values["ejection_fraction_of_mothers"] = np.array([np.nanmean(values.pop("ejected"))])
+    values["ot_response_fraction"] = np.array([np.nanmean(values.pop("ot_response"))])
     anticipated = values.pop("anticipated")
     values["anticipatory_release_fraction"] = np.array([np.nanmean(anticipated)]) if start > 0 else np.array([np.nan])
     return values, onsets
