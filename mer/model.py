@@ -4,7 +4,8 @@ State (a dict of arrays, leading axis = agent where per-agent):
   afferent_drive [-], neuron_rate (Nn,) [-], bundle_ot (Nb,) [-], neuron_fatigue (Nn,) [-],
   pituitary_store [mU], plasma_ot [pM], peripheral_ot [pM], arterial_transit (6,) [pM] (plasma OT on
   its way to the breast), atosiban [ng/mL], fullness (N,) [-], activation (N,) [-],
-  recovery (N,) [-], desensitised (N,) [-], removed [mL], secreted [mL].
+  recovery (N,) [-], desensitised (N,) [-], duct_area_ratio (S,) [-] (lumen area over unloaded),
+  removed [mL], secreted [mL], suck_phase [cycles] (pump or suck cycles completed).
 `params` is a nested dict of scalars (differentiable); `structure` holds index arrays and seeded
 draws (not differentiated); `tree` (static, closed over) fixes the sweep order.
 `central_rhs` moves the shared part, `breast_rhs` one breast (MAMMARY_KEYS); mer/breasts.py puts

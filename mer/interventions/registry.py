@@ -1,4 +1,5 @@
-"""Intervention functions: (params, dose config) -> params, one per configs/intervention/ file.
+"""Intervention functions: f(params, doses, anatomy) changes copies of the parameter set and the
+anatomy in place (apply_intervention makes the copies); one per configs/intervention/ file.
 
 Each function states its mechanism and source; the config file beside it holds the doses, which
 Hydra users override (`intervention=alcohol intervention.alcohol.g_per_kg=1.5`). Interventions
@@ -91,7 +92,7 @@ def alcohol(params, d, anatomy):
     release of neurohypophysial nerve terminals (Wang et al. 1991, shown for vasopressin), so the
     OT released per burst falls with the dose while the neurons keep their rhythm. The block's
     dose-response in women is not measured; its half-block dose and steepness are model constants
-    fitted to Cobo's bands of the ejection response (docs/notes_issue4.md). `central_fraction` x
+    fitted to Cobo's bands of the ejection response (docs/design.md, Interventions). `central_fraction` x
     block also removes afferent drive (fewer bursts); 0 by default."""
     block = alcohol_release_block(d["g_per_kg"], d["half_block_g_per_kg"], d["hill"])
     params["pituitary"]["release_scale"] = params["pituitary"]["release_scale"] * (1.0 - block)
