@@ -340,7 +340,7 @@ SPECS: dict[str, Spec] = {
     ),
     "intervention.alcohol.hill": pos("1", "steepness of the release block; fitted to Cobo 1973's bands; " + MODEL),
     "intervention.alcohol.central_fraction": frac("share of the release block also acting on afferent drive; 0"),
-    "intervention.morphine.dose_mg": Spec("mg", "5 mg IV abolishes the OT rise (Lindow 1999)", float, 0.0),
+    "intervention.morphine.dose_mg": Spec("mg", "5 mg IV: no significant OT rise to breastfeeding in 6 women (Lindow 1999)", float, 0.0),
     "intervention.warmth.duct_dilation": Spec("1", "warmth dilates ducts (Kent 2011; size unchecked)", float, 0.0),
     "intervention.warmth.delivery_gain": Spec("1", "warmth raises blood flow (size unchecked)", float, 0.0),
     "intervention.compression.pressure_mmHg": Spec("mmHg", "external compression (size unchecked)", float, 0.0),
