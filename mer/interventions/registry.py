@@ -16,7 +16,7 @@ NIFEDIPINE_G_PER_MOL = 346.3
 NIFEDIPINE_IC50_NM = 290.0  # geometric middle of 29 nM-2.9 uM (myometrium); unchecked for myoepithelium
 MGSO4_INVITRO_BLOCK = 0.35  # -30-40 % at 8 mM in vitro (Gynecol Endocrinol 2007)
 MGSO4_INVITRO_MM = 8.0
-MORPHINE_ABOLISHING_MG = 5.0  # 5 mg IV: no significant OT rise to breastfeeding in 6 women (Lindow et al. 1999); the model blocks release fully
+MORPHINE_ABOLISHING_MG = 5.0  # no significant OT rise after 5 mg IV (Lindow et al. 1999): a full block
 
 
 def cx43_ko(params, d, anatomy):
