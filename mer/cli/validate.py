@@ -42,13 +42,16 @@ def main(cfg: DictConfig) -> None:
     start = time.perf_counter()
 
     bars = {}  # one progress bar per condition, with its ETA
+    last_chunk = [time.time()]  # tqdm's clock: when the previous chunk ended
 
     def progress(condition, done, total):
         if condition not in bars:
             for finished in bars.values():
                 finished.close()
             bars[condition] = bar(total=total, desc=f"{condition:<16}", unit="mother")
+            bars[condition].start_t = last_chunk[0]  # the condition began then, its first chunk compiling
         bars[condition].update(done)
+        last_chunk[0] = time.time()
         seen = bars[condition].n
         log.info("%s: %d/%d mothers, %.0f s", condition, seen, total, time.perf_counter() - start)
 
