@@ -12,6 +12,9 @@ def _shape(value) -> str:
 
 
 def headline(arch) -> str:
+    """**Arguments:** `arch`, a loaded `Archive`.
+
+    **Returns:** one line: file, kind, mer version and commit, creation time."""
     a = arch.attrs
     where = f"{arch.path}: " if arch.path else ""
     commit = str(a.get("git_commit", "unknown"))[:10]
@@ -19,7 +22,12 @@ def headline(arch) -> str:
 
 
 def key_numbers(arch) -> list[tuple[str, str]]:
-    """The few numbers that say what a run gave, by kind (name, value with unit)."""
+    """The few numbers that say what a run gave.
+
+    **Arguments:** `arch`, a loaded `Archive` of any kind.
+
+    **Returns:** [(name, value with its unit)]: yield and ejections for a simulation, R^2 for a
+    fit, the number of runs or points for an ablation or sweep, the summary line of a validation."""
     kind, rows = arch.attrs.get("kind"), []
     if kind == "simulation" and "metrics" in arch.groups:
         for name in ("total_yield_g", "n_mer", "time_to_first_mer_s", "peak_flow_g_per_s", "removed_fraction"):
@@ -42,7 +50,11 @@ def key_numbers(arch) -> list[tuple[str, str]]:
 
 
 def text(arch) -> str:
-    """A short summary (a dozen lines): headline, key numbers, groups with their dataset counts."""
+    """`repr(archive)`.
+
+    **Arguments:** `arch`, a loaded `Archive`.
+
+    **Returns:** a dozen lines: the headline, the key numbers, the groups with their dataset counts."""
     lines = [f"<mer.Archive {headline(arch)}>"]
     lines += [f"  {name:<22} {value}" for name, value in key_numbers(arch)]
     top = sorted({g.split("/")[0] for g in arch.groups})
@@ -52,7 +64,12 @@ def text(arch) -> str:
 
 
 def html_table(arch) -> str:
-    """The same as `text`, as an HTML table for notebooks, with each group's datasets and shapes."""
+    """The notebook view of an archive (`archive._repr_html_()`).
+
+    **Arguments:** `arch`, a loaded `Archive`.
+
+    **Returns:** HTML: the headline and key numbers, and (folded) each group's datasets with their
+    shapes and units."""
     rows = "".join(f"<tr><td>{html.escape(n)}</td><td>{html.escape(v)}</td></tr>" for n, v in key_numbers(arch))
     groups = "".join(
         f"<tr><td>{html.escape(g)}</td><td>"

@@ -52,9 +52,16 @@ NOT_A_VARIABLE = "This is a netCDF dimension but not a netCDF variable."
 
 
 def dimension(group, name: str, size: int):
-    """The dimension `name` of `group`: its coordinate dataset made an HDF5 dimension scale (`time`),
-    or, where the group has none, an empty scale that netCDF tools read as a bare dimension
-    (`agent`, `segment`, `neuron`, `session`, `xyz`, ...). Raises ValueError on a size mismatch."""
+    """A named dimension of `group`, for netCDF tools and xarray.
+
+    **Arguments:**
+    - `group`: the h5py group.
+    - `name`: e.g. `"time"` (a coordinate dataset already in the group becomes an HDF5 dimension
+      scale) or `"agent"`, `"segment"`, `"xyz"` (an empty scale that netCDF tools read as a bare
+      dimension, created on first use).
+    - `size`: its length.
+
+    **Returns:** the scale dataset. Raises ValueError on a size mismatch."""
     if name in group:
         scale = group[name]
         if not scale.is_scale:

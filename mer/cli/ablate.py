@@ -27,8 +27,15 @@ log = logging.getLogger("mer.cli.ablate")
 
 
 def run_with_progress(command, runs_dir: pathlib.Path, total: int, stdout_path: pathlib.Path) -> int:
-    """Run the multirun, counting finished runs (their run.h5) in a progress bar with an ETA. The
-    runs' own summaries go to `stdout_path`; their errors still reach stderr."""
+    """Run the multirun, counting finished runs (their run.h5) in a progress bar with an ETA.
+
+    **Arguments:**
+    - `command`: the `mer-simulate -m ...` command line.
+    - `runs_dir`: the multirun's folder (`hydra.sweep.dir`).
+    - `total`: the number of runs.
+    - `stdout_path`: where the runs' own summaries go (their errors still reach stderr).
+
+    **Returns:** the multirun's exit status."""
     with open(stdout_path, "w") as stdout, bar(total=total, desc="mer-ablate", unit="run") as shown:
         proc = subprocess.Popen(command, stdout=stdout)
         while proc.poll() is None:

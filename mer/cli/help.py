@@ -37,7 +37,11 @@ def own_groups(config_name: str) -> dict[str, tuple[str, list[str]]]:
 
 
 def groups_text(config_name: str) -> str:
-    """The groups as `--help` prints them: one line each, the default marked with *."""
+    """`${mer_groups:<name>}` in a help template.
+
+    **Arguments:** `config_name`, as for `own_groups`.
+
+    **Returns:** the groups as `--help` prints them: one line each, the default marked with *."""
     lines = []
     for group, (default, options) in own_groups(config_name).items():
         shown = ", ".join(f"{o}*" if o == default else o for o in options)

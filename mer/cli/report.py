@@ -66,7 +66,11 @@ def check_simulation(path, arch) -> None:
 
 
 def tree_picture(path: pathlib.Path, arch, color: str) -> pathlib.Path:
-    """`<run>_tree.png`: the duct tree at the peak of the first ejection."""
+    """Draw `<run>_tree.png`: the duct tree at the peak of the first ejection.
+
+    **Arguments:** `path` (the archive), `arch` (loaded), `color` (`pressure` or `flow`).
+
+    **Returns:** the picture's path."""
     from mer.outputs.tree_plot import plot_tree
 
     k = first_peak_index(arch)
@@ -80,7 +84,11 @@ def tree_picture(path: pathlib.Path, arch, color: str) -> pathlib.Path:
 
 
 def figures(path: pathlib.Path, arch, tree_png=None) -> list[tuple[str, str]]:
-    """[(caption, base64 PNG)] for the HTML page, drawn from the archive (or beside it)."""
+    """The HTML page's figures, drawn from the archive (a validation's: the PNGs beside it).
+
+    **Arguments:** `path` (the archive), `arch` (loaded), `tree_png` (a simulation's tree picture).
+
+    **Returns:** [(caption, base64 PNG)]."""
     import base64
 
     import matplotlib.pyplot as plt
@@ -143,8 +151,15 @@ def figures(path: pathlib.Path, arch, tree_png=None) -> list[tuple[str, str]]:
 
 
 def report(path: pathlib.Path, color: str, html: bool = False) -> str:
-    """The report of one archive (text), after writing `<run>_tree.png` for a simulation and, with
-    `html`, `<stem>_report.html` beside the archive."""
+    """Report on one archive of any kind.
+
+    **Arguments:**
+    - `path`: the archive.
+    - `color`: the tree picture's colour for a simulation, `pressure` or `flow`.
+    - `html`: also write `<stem>_report.html` beside the archive (one self-contained page).
+
+    **Returns:** the text report. A simulation's `<run>_tree.png` is written beside the archive.
+    Raises ArchiveError naming the file and the missing or damaged part."""
     from mer.outputs.report import SECTIONS, page, text
 
     arch = load(path)

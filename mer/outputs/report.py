@@ -36,6 +36,9 @@ def _unit(arch, key) -> str:
 
 
 def simulation_sections(arch) -> list[Section]:
+    """**Arguments:** `arch`, a loaded simulation archive.
+
+    **Returns:** the session metrics and the mass balance."""
     metrics = Section("Session metrics", ("metric", "value", "unit"))
     for k, v in arch["metrics"].items():
         metrics.rows.append((k, _fmt(v, 4), _unit(arch, f"metrics/{k}")))
@@ -47,6 +50,11 @@ def simulation_sections(arch) -> list[Section]:
 
 
 def fit_sections(arch) -> list[Section]:
+    """**Arguments:** `arch`, a loaded fit archive.
+
+    **Returns:** R^2 and ejection counts per session; each fitted parameter with its interval,
+    initial value and whether the data pin it down; the diagnosis and the ranked interventions
+    when the fit was diagnosed."""
     fit, m = arch["fit"], arch["metrics"]
     sessions = [_fmt(s) for s in np.atleast_1d(fit["session_id"])]
     quality = Section(
@@ -105,6 +113,10 @@ def fit_sections(arch) -> list[Section]:
 
 
 def ablation_sections(arch) -> list[Section]:
+    """**Arguments:** `arch`, a loaded ablation summary or sweep.
+
+    **Returns:** yield, change against the baseline, ejections and peak flow per intervention (a
+    sweep: per dose)."""
     if "sweep" in arch.groups:
         s = arch["sweep"]
         sweep = Section("Dose-response", ("x", "yield g", "change %", "ejections", "peak flow g/s"))
@@ -137,6 +149,10 @@ def ablation_sections(arch) -> list[Section]:
 
 
 def validation_sections(arch) -> list[Section]:
+    """**Arguments:** `arch`, a loaded validation archive.
+
+    **Returns:** the summary line and one row per target: role, quantity, published and model
+    values, verdict, source."""
     summary = Section("Summary", rows=[("verdicts", str(arch.attrs.get("summary", "")))])
     targets = Section("Targets", ("target", "role", "quantity", "published", "model", "verdict", "source"))
     for group, attrs in sorted(arch.group_attrs.items()):
@@ -165,7 +181,9 @@ SECTIONS = {
 
 
 def text(sections) -> str:
-    """Sections as plain text, one indented block each."""
+    """**Arguments:** `sections`, from `SECTIONS[kind](arch)`.
+
+    **Returns:** the sections as plain text, one indented block each."""
     lines = []
     for sec in sections:
         lines.append(f"  {sec.title}")
@@ -182,7 +200,9 @@ def text(sections) -> str:
 
 
 def png_base64(fig) -> str:
-    """A matplotlib figure as base64 PNG (the figure is closed)."""
+    """**Arguments:** `fig`, a matplotlib figure (closed here).
+
+    **Returns:** the figure as base64 PNG, for a `data:` URI."""
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
