@@ -17,6 +17,7 @@ from mer.config.compose import compose_config
 from mer.config.validate import validate
 from mer.facade import callable_module
 from mer.outputs.metrics import session_metrics
+from mer.progress import enabled as progress_enabled
 from mer.solve import solver_for
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def simulate(cfg_or_overrides=None) -> Result:
         cfg = cfg_or_overrides
     validate(cfg)
     setup = build(cfg)
-    run, ts, ts_agents, ts_tree = solver_for(setup)
+    run, ts, ts_agents, ts_tree = solver_for(setup, progress=progress_enabled())
     log.info(
         "solving %g s: %d alveolus agents, %d duct segments, neuro=%s%s (the first run of a shape compiles first)",
         cfg["duration_s"],

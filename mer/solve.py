@@ -36,6 +36,7 @@ def _solver_fn(
     atol,
     dt0_s,
     max_steps,
+    progress=False,
 ):
     """`tree` is one DuctTree, or a (left, right) pair for both breasts (mer/breasts.py)."""
     ts = jnp.asarray(save_times(duration_s, save_dt_s))
@@ -84,16 +85,18 @@ def _solver_fn(
             stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
             max_steps=max_steps,
             throw=False,  # a failed solve leaves inf after the time it reached: mer.simulate says where
+            # a bar with an ETA over simulated time; never inside vmapped cohorts (one bar per solve)
+            progress_meter=diffrax.TqdmProgressMeter() if progress else diffrax.NoProgressMeter(),
         )
         return sol.ys[0], sol.ys[1], sol.ys[2], sol.stats["num_accepted_steps"], sol.stats["num_rejected_steps"]
 
     return eqx.filter_jit(run), np.asarray(ts), np.asarray(ts_agents), np.asarray(ts_tree)
 
 
-def solver_for(setup: Setup):
+def solver_for(setup: Setup, progress: bool = False):
     """(run(params, structure) -> (series, agents, ducts, accepted, rejected), ts, ts_agents, ts_tree).
     With two breasts, run takes (left, right) pairs of params and structure and returns agents and
-    ducts per side."""
+    ducts per side. `progress`: draw diffrax's progress bar (simulated time, ETA) while solving."""
     s = setup.solver
     return _solver_fn(
         setup.tree if setup.right is None else (setup.tree, setup.right.tree),
@@ -109,4 +112,5 @@ def solver_for(setup: Setup):
         float(s["atol"]),
         float(s["dt0_s"]),
         int(s["max_steps"]),
+        progress,
     )

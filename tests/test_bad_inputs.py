@@ -283,7 +283,7 @@ def test_the_command_line_answers_without_a_traceback(tmp_path):
 def fake_solver(outcome):
     import equinox as eqx
 
-    def solver_for(setup):
+    def solver_for(setup, progress=False):
         ts = np.arange(0.0, 121.0)
 
         def run(*args):

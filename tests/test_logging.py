@@ -85,3 +85,17 @@ def test_unconstrained_transform_warns_nothing_and_round_trips():
     assert np.all(np.isfinite(u))
     np.testing.assert_allclose(np.asarray(to_natural(u, lower, upper, log))[:2], x[:2], rtol=1e-12)
     assert np.asarray(to_natural(u, lower, upper, log))[2] == pytest.approx(0.5, rel=1e-5)
+
+
+def test_a_single_solve_draws_its_progress_over_simulated_time(capfd, monkeypatch):
+    """mer.simulate shows diffrax's bar (per cent of the session, rate) when bars are on, and none
+    when they are off."""
+    from mer.simulate import simulate
+
+    tiny = ["anatomy.n_alveoli=20", "anatomy.generations=1", "duration_s=150", "neuro=pulses", "plot=false"]
+    monkeypatch.setenv("MER_PROGRESS", "1")
+    simulate(tiny)
+    assert "100.00%" in capfd.readouterr().err
+    monkeypatch.setenv("MER_PROGRESS", "0")
+    simulate(tiny)
+    assert "%|" not in capfd.readouterr().err
