@@ -6,7 +6,10 @@ recorded; fit/loss_history (iterations, starts) of Adam and fit/polish_history o
 Levenberg-Marquardt steps after it; fit/params/<group.name> the fitted values with
 attributes initial, ci_low, ci_high, lower, upper, unit, source, identifiable (per-session values
 are (S, ...) arrays; unused pulse slots are NaN); fit/covariance_unconstrained (P, P) and
-fit/labels (P,); metrics/{r2_cumulative, r2_flow, n_mer_observed, n_mer_predicted} (S,).
+fit/labels (P,); metrics/{r2_cumulative, r2_flow, n_mer_observed, n_mer_predicted, n_pulses} (S,)
+(ejections found as acute rises in the observed and fitted flow; pulses fitted); fit/counts the
+pulse counts tried (candidate, session), their BIC and SSR, the detected and chosen counts and,
+as the attribute `reasons`, why each session's count won (mer.fit.counts).
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ def save_fit(path, result, diagnosis=None):
         g.attrs["resumed_from_iteration"] = result.optimum.resumed_from
         g.attrs["polish_iterations"] = result.polished.iterations
         g.attrs["loss"] = result.polished.loss  # final, after the polish
+        g.attrs["at_bounds"] = "; ".join(result.at_bounds)  # fitted values that ended at a bound
         dataset(g, "polish_history", np.asarray(result.polished.history), "1", ("polish_step",), "polish loss")
         fitted = _per_parameter(result, result.values)
         initial = _per_parameter(result, result.initial)
@@ -105,11 +109,25 @@ def save_fit(path, result, diagnosis=None):
                 not_identifiable="; ".join(reasons),
             )
         me = f.create_group("metrics")
-        units = {"r2_cumulative": "1", "r2_flow": "1", "n_mer_observed": "1", "n_mer_predicted": "1"}
         for k, v in result.metrics.items():
-            dataset(me, k, v, units[k], ("session",), k.replace("_", " ").replace("r2", "R^2"))
+            dataset(me, k, v, "1", ("session",), k.replace("_", " ").replace("r2", "R^2"))
         dataset(me, "fit_wall_s", sum(result.wall_s.values()), "s")
+        if result.counts is not None:
+            _write_counts(g.create_group("counts"), result.counts)
         if diagnosis is not None:
             diagnosis.write(f.create_group("diagnosis"))
 
     return write_atomically(path, fill)
+
+
+def _write_counts(group, counts):
+    cs = ("candidate", "session")
+    dataset(group, "detected", counts.detected, "1", ("session",), "ejections detected as acute rises of flow")
+    dataset(group, "chosen", counts.chosen, "1", ("session",), "pulses of the final fit")
+    dataset(group, "tried", counts.tried, "1", cs, "pulses per session of each candidate fit")
+    dataset(group, "criterion", counts.criterion, "1", cs, "BIC of the measured channel (lower wins)")
+    dataset(group, "ssr", counts.ssr, "1", cs, "sum of squared residuals of the measured channel")
+    dataset(group, "candidate_loss", counts.loss, "1", ("candidate",), "fit loss of each candidate")
+    dataset(group, "n_effective", counts.n_effective, "1", ("session",), "independent residual samples")
+    group.attrs["criterion"] = "BIC = n_eff ln(SSR / n) + 2 K ln(n_eff) (mer.fit.counts)"
+    group.attrs["reasons"] = "\n".join(counts.reasons())

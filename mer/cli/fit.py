@@ -33,13 +33,17 @@ def report(result) -> str:
         lines.append(
             f"session {sid}: R2 cumulative {m['r2_cumulative'][s]:.4f}, flow {m['r2_flow'][s]:.3f}; "
             f"ejections observed {m['n_mer_observed'][s]}, fitted {m['n_mer_predicted'][s]}"
+            + (f" ({m['n_pulses'][s]} pulses)" if "n_pulses" in m else "")
         )
+        if result.counts is not None:
+            lines.append(f"  {result.counts.reasons()[s]}")
     o = result.optimum
-    lines.append(
-        f"loss {o.best_loss:.5f} after {o.iterations} iterations x {o.start_u.shape[0]} starts "
-        f"({o.evaluations} model gradients{', stopped early' if o.stopped_early else ''}"
-        f"{f', resumed from {o.resumed_from}' if o.resumed_from else ''})"
-    )
+    if o.iterations:
+        lines.append(
+            f"loss {o.best_loss:.5f} after {o.iterations} iterations x {o.start_u.shape[0]} starts "
+            f"({o.evaluations} model gradients{', stopped early' if o.stopped_early else ''}"
+            f"{f', resumed from {o.resumed_from}' if o.resumed_from else ''})"
+        )
     pol = result.polished
     lines.append(f"polished: loss {pol.loss:.5f} after {pol.iterations} Levenberg-Marquardt steps")
     level = int(100 * result.config["fit"]["confidence"])
@@ -50,6 +54,9 @@ def report(result) -> str:
         if used[i]:
             interval = f"[{u.ci_low[i]:.3f}, {u.ci_high[i]:.3f}]"
             lines.append(f"{label:34s} {result.initial[i]:10.3f} {result.values[i]:10.3f}   {interval}")
+    if getattr(result, "at_bounds", None):
+        lines.append("warning: at a bound (the bound, not the data, set these):")
+        lines += [f"  {text}" for text in result.at_bounds]
     if u.not_identifiable:
         lines.append("not pinned down by these data:")
         lines += [f"  {label}: {why}" for label, why in u.not_identifiable.items()]

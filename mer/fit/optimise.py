@@ -48,7 +48,7 @@ class OptimiseResult:
 
 def optimiser(cfg) -> optax.GradientTransformation:
     schedule = optax.cosine_decay_schedule(
-        float(cfg["learning_rate"]), int(cfg["max_iterations"]), alpha=float(cfg["lr_final_fraction"])
+        float(cfg["learning_rate"]), max(int(cfg["max_iterations"]), 1), alpha=float(cfg["lr_final_fraction"])
     )
     return optax.chain(optax.clip_by_global_norm(float(cfg["clip_norm"])), optax.adam(schedule))
 
@@ -234,7 +234,7 @@ def minimise(value_and_grad, u_starts, cfg, checkpoint_path=None, fit_id="", cal
         np.asarray(state["start_u"]),
         best_loss,
         best_u,
-        np.asarray(history),
+        np.asarray(history).reshape(-1, u.shape[0]),
         iteration,
         evaluations,
         stopped_early,

@@ -18,6 +18,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optimistix as optx
 
 from mer.build import Setup
 from mer.config.validate import ConfigError
@@ -28,6 +29,8 @@ from mer.outputs.metrics import ejection_rises
 from mer.solve import save_times
 
 PULSE_KEYS = ("neuro.onsets_s", "neuro.amounts_mU")
+# Levenberg-Marquardt stops when a step changes u and the loss by less than atol + rtol |.|
+LM_RTOL, LM_ATOL = 1.0e-4, 1.0e-6
 
 
 @dataclasses.dataclass
@@ -42,6 +45,21 @@ class FitProblem:
     @property
     def labels(self):
         return self.layout.labels()
+
+    def at_bounds(self, u, margin=0.01) -> list[str]:
+        """Labels of the used values within `margin` of their range (in the fitted, sigmoid scale)
+        of a bound: the data push them there, so the bound, not the data, set them."""
+        a = self.arrays
+        share = np.asarray(jax.nn.sigmoid(jnp.asarray(u)))
+        used = np.asarray(a["used"]) > 0
+        lower, upper = np.asarray(a["lower"]), np.asarray(a["upper"])
+        x = self.natural(u)
+        return [
+            f"{label} = {x[i]:.4g} at its {'lower' if share[i] < 0.5 else 'upper'} bound "
+            f"{lower[i] if share[i] < 0.5 else upper[i]:.4g}"
+            for i, label in enumerate(self.labels)
+            if used[i] and (share[i] < margin or share[i] > 1.0 - margin)
+        ]
 
     def natural(self, u):
         a = self.arrays
@@ -58,13 +76,16 @@ def observed_onsets(session: Session) -> np.ndarray:
     return ejection_rises(session.time_s, session.flow_g_per_s)[0]
 
 
+OWN_EJECTION_S = (5.0, 40.0)  # a pulse's ejection begins 3-16 s after its centre (docs/design.md)
+
+
 def aligned_pulse_centres(problem) -> list[np.ndarray]:
     """The starting pulse centres moved so that the starting model's ejections begin where the
     observed ones do (one round: one forward solve of the starting point). The delay from a pulse
     to its ejection is not one number (-16 to +3 s for 15-100 mU: later ejections, from emptier and
     less sensitive alveoli, come later), and a start with its pulses 10-20 s off can settle in a
-    wrong basin, trading storage for sensitivity. A pulse whose ejection the starting model does
-    not reproduce within 60 s keeps its place."""
+    wrong basin, trading storage for sensitivity. A pulse whose own ejection (a rise 5 s before to
+    40 s after its centre) the starting model does not reproduce within 60 s keeps its place."""
     s, a = problem.setup, problem.arrays
     flow, _, _ = functions(problem)["predict"](a["u0"], a, s.params, s.structure)
     centres = []
@@ -72,10 +93,12 @@ def aligned_pulse_centres(problem) -> list[np.ndarray]:
         c = np.asarray(a["onsets"][i])[np.asarray(a["pulse_mask"][i]) > 0]
         observed = observed_onsets(session)
         predicted = ejection_rises(problem.ts, np.asarray(flow[i]))[0]
-        for k in range(min(c.size, observed.size) if predicted.size else 0):
-            nearest = predicted[np.argmin(np.abs(predicted - observed[k]))]
-            if abs(nearest - observed[k]) <= 60.0:
-                c[k] += observed[k] - nearest
+        for k in range(min(c.size, observed.size)):
+            # pulse k's own ejection: the first predicted rise from its centre on (a rise that
+            # belongs to another pulse must not move this one)
+            own = predicted[(predicted >= c[k] - OWN_EJECTION_S[0]) & (predicted <= c[k] + OWN_EJECTION_S[1])]
+            if own.size and abs(own[0] - observed[k]) <= 60.0:
+                c[k] += observed[k] - own[0]
         centres.append(c)
     return centres
 
@@ -161,7 +184,26 @@ def compiled(tree, mode, stim, neurons, ts_key, solver_key, layout: Layout, weig
         flow, cum, _ = predict(u, a, base, structure, forward_mode=True)
         return flow, cum
 
+    def stacked(u, args):
+        """R(u) with loss(u) = |R|^2 (mer.fit.polish.stacked_residuals); a failed solve is far off."""
+        a, base, structure = args
+        flow, cum, ok = predict(u, a, base, structure, forward_mode=True)
+        n, inside = flow.shape[0], jnp.sqrt(a["inside"])
+        rc = jnp.sqrt(w_cum / (n * a["sst_cum"]))[:, None] * inside * (cum - a["obs_cum"])
+        rf = jnp.sqrt(w_flow / (n * a["sst_flow"]))[:, None] * inside * (flow - a["obs_flow"])
+        prior = jnp.sqrt(prior_weight / u.size) / prior_sd * (u - a["u0"])
+        r = jnp.concatenate([rc.ravel(), rf.ravel(), prior])
+        return jnp.where(jnp.all(ok), r, 1.0e3)
+
+    def least_squares(u, a, base, structure, max_steps):
+        """Levenberg-Marquardt (optimistix) on |R|^2 with the forward-mode Jacobian."""
+        solver = optx.LevenbergMarquardt(rtol=LM_RTOL, atol=LM_ATOL)
+        sol = optx.least_squares(stacked, solver, u, (a, base, structure), max_steps=max_steps, throw=False)
+        r = stacked(sol.value, (a, base, structure))
+        return sol.value, jnp.sum(r**2), sol.stats["num_steps"]
+
     return {
+        "least_squares": eqx.filter_jit(least_squares),
         "loss": eqx.filter_jit(loss),
         "value_and_grad": eqx.filter_jit(jax.vmap(jax.value_and_grad(loss), in_axes=(0, None, None, None))),
         "predict": eqx.filter_jit(predict),
@@ -188,10 +230,11 @@ def functions(problem: FitProblem):
 
 
 def make_problem(
-    setup: Setup, sessions: list[Session], fit_cfg: dict, ts: np.ndarray, pulse_centres=None
+    setup: Setup, sessions: list[Session], fit_cfg: dict, ts: np.ndarray, pulse_centres=None, slots=None
 ) -> FitProblem:
     """Put the sessions on the model grid `ts`, detect pulses (or take `pulse_centres`, one array
-    per session) and lay out the fitted parameters."""
+    per session) and lay out the fitted parameters. `slots`: room for this many pulses per session
+    (unused ones masked), so that fits with neighbouring pulse counts share one compilation."""
     n_sessions = len(sessions)
     obs = [on_grid(s, ts) for s in sessions]
     obs_flow = np.stack([o[0] for o in obs])
@@ -201,7 +244,9 @@ def make_problem(
     # pulses: one per detected ejection, padded (masked out) to the largest count
     if setup.mode == "pulses":
         detected = pulse_centres or [detect_pulses(s, float(fit_cfg["onset_to_pulse_s"])) for s in sessions]
-        k = max(1, max(d.size for d in detected))
+        # room for the extra pulse of the count search (mer.fit.counts) unless `slots` is given
+        extra = max([0] + [int(o) for o in fit_cfg.get("pulse_counts", [0])])
+        k = int(slots) if slots else max(1, max(d.size for d in detected) + extra)
         onsets = np.full((n_sessions, k), 0.5 * float(ts[-1]))
         mask = np.zeros((n_sessions, k))
         for i, d in enumerate(detected):

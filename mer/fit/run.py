@@ -14,6 +14,7 @@ from mer import progress
 from mer.build import build
 from mer.config.compose import compose_config
 from mer.config.validate import ConfigError, validate
+from mer.fit.counts import CountChoice, choose_counts
 from mer.fit.data import load_sessions
 from mer.fit.optimise import OptimiseResult, fingerprint, minimise, starting_points
 from mer.fit.polish import PolishResult, levenberg_marquardt
@@ -38,8 +39,10 @@ class FitResult:
     initial: np.ndarray
     predicted_flow: np.ndarray  # (S, T) g/s on problem.ts
     predicted_cumulative: np.ndarray  # (S, T) g
-    metrics: dict  # per session arrays: r2_cumulative, r2_flow, n_mer_observed, n_mer_predicted
+    metrics: dict  # per session arrays: r2_cumulative, r2_flow, n_mer_observed, n_mer_predicted, n_pulses
     wall_s: dict
+    counts: CountChoice | None = None  # the pulse counts tried and chosen (mer.fit.counts)
+    at_bounds: list = dataclasses.field(default_factory=list)  # fitted values that ended at a bound
 
     @property
     def labels(self):
@@ -153,12 +156,12 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     optimum = minimise(value_and_grad, starts, fit_cfg, checkpoint_path, fit_id, callback)
     wall["optimise_s"] = time.perf_counter() - start
 
-    def predict(u):
-        flow, cum, ok = fns["predict"](u, a, base, structure)
+    def predict(u, p=None):
+        flow, cum, ok = fns["predict"](u, (p or problem).arrays, base, structure)
         return np.asarray(flow), np.asarray(cum), bool(np.all(ok))
 
-    def jacobian(u):
-        return tuple(np.asarray(j) for j in fns["jacobian"](u, a, base, structure))
+    def jacobian(u, p=None):
+        return tuple(np.asarray(j) for j in fns["jacobian"](u, (p or problem).arrays, base, structure))
 
     t0 = time.perf_counter()
     # every start is finished by Levenberg-Marquardt: Adam's lowest start is not always in the
@@ -178,21 +181,36 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
         polished.iterations,
         wall["polish_s"],
     )
+    counts = None
+    if setup.mode == "pulses" and any(int(o) for o in fit_cfg.get("pulse_counts", [0])):
+        t0 = time.perf_counter()
+
+        def polish(p, u_start):  # from the detected count's optimum: half the steps
+            steps = max(1, int(fit_cfg["polish_iterations"]) // 2)
+            return levenberg_marquardt(p, lambda u: predict(u, p), lambda u: jacobian(u, p), u_start, steps)
+
+        problem, polished, counts = choose_counts(problem, polished, fit_cfg, polish, lambda p, u: predict(u, p))
+        a = problem.arrays
+        wall["counts_s"] = time.perf_counter() - t0
     log.info("intervals: Laplace approximation at the optimum")
     u = polished.u
     t0 = time.perf_counter()
     flow, cum, _ = predict(u)
     jac_flow, jac_cum = jacobian(u)
     unc = laplace(problem, u, jac_flow, jac_cum, flow, cum, float(fit_cfg["confidence"]))
+    at_bounds = problem.at_bounds(u)
+    for text in at_bounds:
+        log.warning("fit: %s (the bound, not the data, set it; widen fit.parameters if it is plausible)", text)
     wall["uncertainty_s"] = time.perf_counter() - t0
     log.info("intervals: %d values, %d not pinned down by the data", len(problem.labels), len(unc.not_identifiable))
     inside = np.asarray(a["inside"])
-    metrics = {"r2_cumulative": [], "r2_flow": [], "n_mer_observed": [], "n_mer_predicted": []}
+    metrics = {"r2_cumulative": [], "r2_flow": [], "n_mer_observed": [], "n_mer_predicted": [], "n_pulses": []}
     for s, session in enumerate(sessions):
         metrics["r2_cumulative"].append(r_squared(np.asarray(a["obs_cum"])[s], cum[s], inside[s]))
         metrics["r2_flow"].append(r_squared(np.asarray(a["obs_flow"])[s], flow[s], inside[s]))
         metrics["n_mer_observed"].append(ejection_rises(session.time_s, session.flow_g_per_s)[0].size)
         metrics["n_mer_predicted"].append(ejection_rises(ts, flow[s])[0].size)
+        metrics["n_pulses"].append(int(np.sum(np.asarray(a["pulse_mask"])[s] > 0)) if setup.mode == "pulses" else 0)
     metrics = {k: np.asarray(v) for k, v in metrics.items()}
     return FitResult(
         cfg,
@@ -206,6 +224,8 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
         cum,
         metrics,
         wall,
+        counts,
+        at_bounds,
     )
 
 

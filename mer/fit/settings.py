@@ -31,7 +31,7 @@ FLAGS = ("resume", "progress")
 
 
 def check_settings(fit_cfg: dict) -> None:
-    known = set(SETTINGS) | set(FLAGS) | {"parameters", "checkpoint"}
+    known = set(SETTINGS) | set(FLAGS) | {"parameters", "checkpoint", "pulse_counts"}
     for name in fit_cfg:
         if name not in known:
             raise ConfigError(f"fit.{name}: unknown fit setting; expected one of {sorted(known)}")
@@ -46,5 +46,15 @@ def check_settings(fit_cfg: dict) -> None:
     for name in FLAGS:
         if not isinstance(fit_cfg.get(name), bool):
             raise ConfigError(f"fit.{name}: expected true or false, got {fit_cfg.get(name)!r}")
+    counts = fit_cfg.get("pulse_counts", [0])
+    if (
+        not isinstance(counts, (list, tuple))
+        or 0 not in counts
+        or not all(isinstance(c, int) and not isinstance(c, bool) and -2 <= c <= 2 for c in counts)
+    ):
+        raise ConfigError(
+            f"fit.pulse_counts: expected a list of offsets from the detected count in [-2, 2] that holds 0, "
+            f"e.g. [-1, 0, 1]; got {counts!r}"
+        )
     if fit_cfg["weight_cumulative"] + fit_cfg["weight_flow"] <= 0:
         raise ConfigError("fit.weight_cumulative: cumulative and flow weights cannot both be 0")

@@ -38,6 +38,15 @@ class Uncertainty:
     n_effective: np.ndarray  # per session
 
 
+def effective_samples(r) -> float:
+    """n (1 - rho1) / (1 + rho1): the independent samples in residuals `r` with lag-1
+    autocorrelation rho1 (clipped to [0, 0.99])."""
+    rc = r - r.mean()
+    rho = float(np.sum(rc[1:] * rc[:-1]) / max(np.sum(rc**2), 1e-300))
+    rho = min(max(rho, 0.0), 0.99)
+    return r.size * (1.0 - rho) / (1.0 + rho)
+
+
 def laplace(problem, u_star, jac_flow, jac_cum, flow, cum, confidence=0.95) -> Uncertainty:
     """`jac_flow`, `jac_cum`: (S, T, P) Jacobians of the predicted curves at `u_star`; `flow`,
     `cum`: (S, T) predictions."""
@@ -57,10 +66,7 @@ def laplace(problem, u_star, jac_flow, jac_cum, flow, cum, confidence=0.95) -> U
         n = r.size
         dof = max(n - int(np.linalg.matrix_rank(jac)), 1)
         var = float(np.sum(r**2) / dof)
-        rc = r - r.mean()
-        rho = float(np.sum(rc[1:] * rc[:-1]) / max(np.sum(rc**2), 1e-300))
-        rho = min(max(rho, 0.0), 0.99)
-        n_eff = n * (1.0 - rho) / (1.0 + rho)
+        n_eff = effective_samples(r)
         info_s = np.zeros((p, p))
         info_s[np.ix_(used, used)] = jac.T @ jac / max(var, 1e-300) * (n_eff / n)
         info += info_s
