@@ -7,6 +7,11 @@ Compilation dominates a short run (a default session compiles for ~10 s and solv
 so the compiled solves are kept in JAX's persistent compilation cache and a second run of the
 same shape in a new process skips the compiler. The cache lives in `$MER_CACHE_DIR`, else
 `$XDG_CACHE_HOME/mer/jax`, else `~/.cache/mer/jax`; `MER_CACHE_DIR=off` disables it.
+
+JAX keeps no program that calls back into Python, and equinox's runtime checks inside a diffrax
+solve are such callbacks unless `EQX_ON_ERROR=nan` (a failed check then gives NaN, which
+`mer.simulate` reports as a failed solve, naming the time). So the cache sets that before
+equinox is imported; set `EQX_ON_ERROR=raise` yourself to debug with exceptions (and no cache).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import pathlib
+import sys
 
 import jax
 
@@ -42,6 +48,16 @@ def enable_compilation_cache(path: pathlib.Path | None = None) -> pathlib.Path |
     except OSError as err:
         logging.getLogger(__name__).warning("compilation cache off: cannot create %s (%s)", path, err)
         return None
+    os.environ.setdefault("EQX_ON_ERROR", "nan")  # read by equinox when it is imported
+    if "equinox" in sys.modules and os.environ["EQX_ON_ERROR"] != "nan":
+        logging.getLogger(__name__).info("EQX_ON_ERROR=%s: compiled solves are not cached", os.environ["EQX_ON_ERROR"])
+    elif "equinox" in sys.modules:
+        from equinox import _config
+
+        if _config.EQX_ON_ERROR != "nan":
+            logging.getLogger(__name__).warning(
+                "equinox was imported before the compilation cache was enabled: solves are not cached"
+            )
     jax.config.update("jax_compilation_cache_dir", str(path))
     # keep every compiled solve: even a 1-s compilation is most of a small run's wall time
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)

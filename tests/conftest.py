@@ -1,11 +1,13 @@
 import pytest
 
-import mer  # noqa: F401  (enables float64)
 from mer.runtime import enable_compilation_cache
-from mer.simulate import simulate
 
-# the same compiled solves serve both workers and the command-line tools the tests start
+# the same compiled solves serve both workers and the command-line tools the tests start (before
+# equinox is imported: see mer/runtime.py)
 enable_compilation_cache()
+
+import mer  # noqa: E402, F401  (enables float64)
+from mer.simulate import simulate  # noqa: E402
 
 # A small breast for physics checks: 2 generations x 9 lobes = 18 lobules, 3-4 agents each.
 SMALL = ["anatomy.n_alveoli=60", "anatomy.generations=2"]
