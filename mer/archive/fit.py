@@ -1,7 +1,8 @@
 """Write a fit (`mer.fit.FitResult`) as an archive of kind `fit`.
 
 fit/time (T,) s; fit/session_id (S,); fit/{observed,predicted}_{flow,cumulative} (S, T) in g/s and g
-(one row per session, also for a single session); fit/inside (S, T) 1 where the session was
+(one row per session, also for a single session); fit/session_config (S,) the fitted mother
+per session as YAML (`mer.simulate(yaml.safe_load(...))` reproduces the fit); fit/inside (S, T) 1 where the session was
 recorded; fit/loss_history (iterations, starts) of Adam and fit/polish_history of the
 Levenberg-Marquardt steps after it; fit/params/<group.name> the fitted values with
 attributes initial, ci_low, ci_high, lower, upper, unit, source, identifiable (per-session values
@@ -15,6 +16,7 @@ as the attribute `reasons`, why each session's count won (mer.fit.counts).
 from __future__ import annotations
 
 import numpy as np
+import yaml
 
 from mer.archive.write import dataset, params_group, root_attrs, write_atomically
 from mer.parameters import SPECS
@@ -56,6 +58,9 @@ def save_fit(path, result, diagnosis=None):
         dataset(g, "predicted_flow", result.predicted_flow, "g/s", st, "fitted milk flow")
         dataset(g, "predicted_cumulative", result.predicted_cumulative, "g", st, "fitted cumulative yield")
         dataset(g, "inside", a["inside"], "1", st, "1 where the session was recorded")
+        configs = [yaml.safe_dump(result.session_config(s), sort_keys=False) for s in range(len(result.session_ids))]
+        configs = np.asarray(configs, dtype="S")
+        dataset(g, "session_config", configs, "yaml", ("session",), "the fitted mother per session, for mer.simulate")
         history = ("iteration", "start")
         dataset(g, "loss_history", result.optimum.history, "1", history, "Adam's loss per start")
         dataset(g, "labels", np.asarray(result.labels, dtype="S"), "1", ("label",), "one name per fitted value")

@@ -36,7 +36,12 @@ def read_fit(path: pathlib.Path) -> list[dict]:
         shared = {}
         for key, ds in g["params"].items():
             if not ds.attrs.get("per_session", False) and np.ndim(ds[()]) == 0:
-                shared[key] = (float(ds[()]), float(ds.attrs["ci_low"]), float(ds.attrs["ci_high"]), _text(ds.attrs["unit"]))
+                shared[key] = (
+                    float(ds[()]),
+                    float(ds.attrs["ci_low"]),
+                    float(ds.attrs["ci_high"]),
+                    _text(ds.attrs["unit"]),
+                )
         pulses = m["n_pulses"][()] if "n_pulses" in m else np.full(len(sessions), -1)
         rows = []
         for s, sid in enumerate(sessions):

@@ -110,6 +110,18 @@ def with_pulses(problem, fit_cfg, u, per_session):
     return new, to_unconstrained(x, a["lower"], a["upper"], a["log"])
 
 
+def criterion(residuals, counts):
+    """BIC per candidate and session from the measured channel's residuals (`residuals[c][s]`)
+    and pulse counts (C, S); n_eff from the candidate of lowest SSR. Returns (ssr, bic, n_eff)."""
+    ssr = np.array([[float(np.sum(np.square(r))) for r in row] for row in residuals])
+    best = np.argmin(ssr, axis=0)
+    sessions = range(ssr.shape[1])
+    n = np.array([residuals[0][s].size for s in sessions])
+    n_eff = np.array([max(effective_samples(np.asarray(residuals[best[s]][s])), 2.0) for s in sessions])
+    bic = n_eff * np.log(np.maximum(ssr, 1e-300) / n) + 2.0 * np.asarray(counts) * np.log(n_eff)
+    return ssr, bic, n_eff
+
+
 def choose_counts(problem, polished, fit_cfg, polish, predict):
     """Fit the neighbouring pulse counts around `polished` (the fit with the detected counts) and
     keep each session's count of lowest BIC. `polish(problem, u_start) -> PolishResult`,
@@ -141,12 +153,10 @@ def choose_counts(problem, polished, fit_cfg, polish, predict):
         fits[offset] = (candidate, result, f, c)
     offsets = sorted(fits)
     counts = np.array([[c.size for c, _ in pulses(fits[o][0], fits[o][1].u)] for o in offsets])
-    residuals = [[measured_residuals(fits[o][0], fits[o][2], fits[o][3], s) for s in range(detected.size)] for o in offsets]
-    ssr = np.array([[float(np.sum(r**2)) for r in row] for row in residuals])
-    best = np.argmin(ssr, axis=0)
-    n = np.array([residuals[0][s].size for s in range(detected.size)])
-    n_eff = np.array([max(effective_samples(residuals[best[s]][s]), 2.0) for s in range(detected.size)])
-    bic = n_eff * np.log(np.maximum(ssr, 1e-300) / n) + 2.0 * counts * np.log(n_eff)
+    residuals = [
+        [measured_residuals(fits[o][0], fits[o][2], fits[o][3], s) for s in range(detected.size)] for o in offsets
+    ]
+    ssr, bic, n_eff = criterion(residuals, counts)
     pick = np.argmin(bic, axis=0)
     loss = np.array([fits[o][1].loss for o in offsets])
     if np.all(pick == pick[0]):
@@ -154,7 +164,9 @@ def choose_counts(problem, polished, fit_cfg, polish, predict):
     else:  # sessions disagree: each keeps its own count, the mother's values from the best overall
         overall = int(np.argmin(bic.sum(axis=1)))
         per_session = [pulses(fits[offsets[pick[s]]][0], fits[offsets[pick[s]]][1].u)[s] for s in range(pick.size)]
-        chosen_problem, u_start = with_pulses(fits[offsets[overall]][0], fit_cfg, fits[offsets[overall]][1].u, per_session)
+        chosen_problem, u_start = with_pulses(
+            fits[offsets[overall]][0], fit_cfg, fits[offsets[overall]][1].u, per_session
+        )
         chosen = polish(chosen_problem, u_start)
     choice = CountChoice(detected, counts, loss, ssr, bic, n_eff, counts[pick, np.arange(pick.size)])
     for line in choice.reasons():

@@ -332,4 +332,14 @@ def on_grid(session: Session, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
         smooth = np.convolve(session.flow_g_per_s, kernel, mode="same")
         flow = np.interp(ts, session.time_s, smooth)
     inside = ((ts >= session.time_s[0] - 1e-9) & (ts <= session.time_s[-1] + 1e-9)).astype(float)
+    for start, end in gaps(session):  # nothing was recorded there: the fit does not look
+        inside[(ts > start) & (ts < end)] = 0.0
     return flow, cumulative, inside
+
+
+def gaps(session: Session) -> list[tuple[float, float]]:
+    """(start, end) of each stretch without samples longer than MAX_SAMPLE_STEP_S (a sensor that
+    dropped out); the fit ignores them instead of fitting a straight line across."""
+    t = session.time_s
+    where = np.flatnonzero(np.diff(t) > MAX_SAMPLE_STEP_S)
+    return [(float(t[i]), float(t[i + 1])) for i in where]

@@ -15,10 +15,10 @@ from mer.build import build
 from mer.config.compose import compose_config
 from mer.config.validate import ConfigError, validate
 from mer.fit.counts import CountChoice, choose_counts
-from mer.fit.data import load_sessions
+from mer.fit.data import gaps, load_sessions
 from mer.fit.optimise import OptimiseResult, fingerprint, minimise, starting_points
 from mer.fit.polish import PolishResult, levenberg_marquardt
-from mer.fit.problem import FitProblem, aligned_pulse_centres, functions, make_problem, model_grid
+from mer.fit.problem import FitProblem, aligned_pulse_centres, functions, make_problem, model_grid, observed_onsets
 from mer.fit.settings import check_settings
 from mer.fit.uncertainty import Uncertainty, laplace
 from mer.outputs.metrics import ejection_rises
@@ -139,6 +139,17 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     """
     cfg, problem = prepare(cfg_or_overrides)
     fit_cfg, setup, sessions, ts = cfg["fit"], problem.setup, problem.sessions, problem.ts
+    for session in sessions:
+        for t0, t1 in gaps(session):
+            log.warning(
+                "session %s: no samples from %g s to %g s; the fit ignores that stretch", session.session_id, t0, t1
+            )
+        if setup.mode == "pulses" and observed_onsets(session).size == 0:
+            log.warning(
+                "session %s: no acute rise of flow (no ejection seen); fitted with one pulse to start from, "
+                "the count then chosen by BIC: read its pulses as the release that best explains the flow",
+                session.session_id,
+            )
     fns = functions(problem)
     a, base, structure = problem.arrays, setup.params, setup.structure
     wall = {}

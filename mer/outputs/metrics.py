@@ -92,7 +92,7 @@ def ejection_rises(
     rising, since, top = True, 0, 0  # looking for a rise (from index `since`) or for the fall after one
     for i in range(t.size):
         if rising:
-            window = np.flatnonzero((t[since : i + 1] >= t[i] - window_s)) + since
+            window = np.flatnonzero(t[since : i + 1] >= t[i] - window_s) + since
             low = window[np.argmin(smooth[window])]
             if smooth[i] - smooth[low] >= threshold:
                 near = np.flatnonzero(smooth[low : i + 1] <= smooth[low] + 0.3 * threshold) + low
