@@ -205,7 +205,8 @@ def check_outputs(tmp_path, ids):
 
 def test_mer_validate_small_cohort_writes_report_archive_and_figures(tmp_path):
     ids = PUMP_ONLY[:6]
-    run_cli(tmp_path, "cohort.n=4", "cohort.chunk=4", "cohort.resolution_check=0", f"targets.include=[{','.join(ids)}]")
+    small = ["anatomy.n_alveoli=60", "anatomy.generations=2"]  # the physics tests' breast: a quick compile
+    run_cli(tmp_path, "cohort.n=4", "cohort.resolution_check=0", f"targets.include=[{','.join(ids)}]", *small)
     md = check_outputs(tmp_path, ids)
     assert "validation targets:" in md
     for fig in ("cohort.png", "sessions.png", "ducts.png"):
