@@ -125,7 +125,8 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=("pump", "two_p
         "segment_flow": q_seg,
         "p_distal": p_dist,
         "p_proximal": p_prox,
-        "nipple_outflow": jnp.sum(q_seg[roots]),
+        # through the pores (a closed pore carries exactly nothing; Kirchhoff: the main ducts' flow)
+        "nipple_outflow": jnp.sum(g_pore * (p_prox[roots] - p_vac)),
         "vacuum": p_vac,
     }
 

@@ -79,5 +79,5 @@ def test_a_pore_closes_instead_of_drawing_milk_back(small_result):
     m = mammary_fluxes(600.0, y, params, setup.structure, setup.tree)
     roots = setup.tree.levels()[0]
     assert float(m["vacuum"]) > -1e-6  # the pump has stopped
-    assert np.all(np.asarray(m["segment_flow"])[roots] >= 0.0)
+    assert np.all(np.asarray(m["segment_flow"])[roots] >= -1e-12)  # zero within roundoff
     assert float(m["nipple_outflow"]) >= 0.0

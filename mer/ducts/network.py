@@ -10,12 +10,14 @@ source, inflow = A - B p. A segment of conductance g in series turns (A, B) into
 Downward sweep: each main duct meets the pore (conductance g_pore) at pressure
 p = (A' + g_pore P_out) / (B' + g_pore); then p_distal = (A + g p_proximal) / (B + g).
 
-Loops run over generations (a static handful), never over segments.
+Loops run over generations (`fori_loop`, compiled once), never over segments.
 """
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
 from mer.ducts.tree import DuctTree
 
@@ -42,30 +44,38 @@ def solve_tree(tree: DuctTree, g_seg, g_pore, source_a, source_b, p_out):
 
     **Returns:** `(p_distal, p_proximal, q)`: node pressures [mmHg] at each segment's distal and
     proximal end and segment flow toward the nipple [mL/s].
+
+    Both sweeps are `fori_loop`s over the rows of `tree.level_table()`; the padding and the main
+    ducts' parent point at one extra slot S, which collects (finite) throwaway values.
     """
-    levels = tree.levels()
-    parent = jnp.asarray(tree.parent)
-    a = source_a
-    b = source_b
-    a_seen = jnp.zeros_like(a)
-    b_seen = jnp.zeros_like(b)
-    for idx in reversed(levels):
-        g = g_seg[idx]
-        a_up = a[idx] * g / (b[idx] + g)
-        b_up = b[idx] * g / (b[idx] + g)
-        a_seen = a_seen.at[idx].set(a_up)
-        b_seen = b_seen.at[idx].set(b_up)
-        if idx is not levels[0]:
-            a = a.at[parent[idx]].add(a_up)
-            b = b.at[parent[idx]].add(b_up)
-    roots = levels[0]
-    p_prox = jnp.zeros_like(a)
-    p_prox = p_prox.at[roots].set((a_seen[roots] + g_pore * p_out) / (b_seen[roots] + g_pore))
-    p_dist = jnp.zeros_like(a)
-    for idx in levels:
-        if idx is not roots:
-            p_prox = p_prox.at[idx].set(p_dist[parent[idx]])
-        g = g_seg[idx]
-        p_dist = p_dist.at[idx].set((a[idx] + g * p_prox[idx]) / (b[idx] + g))
-    q = g_seg * (p_dist - p_prox)
-    return p_dist, p_prox, q
+    table = jnp.asarray(tree.level_table())
+    depth = table.shape[0]
+    n = tree.n_segments
+    parent = jnp.asarray(np.where(tree.parent >= 0, tree.parent, n))
+    parent = jnp.concatenate([parent, jnp.asarray([n])])
+    pad = jnp.zeros(1, dtype=source_a.dtype)
+    g = jnp.concatenate([g_seg, jnp.ones(1, dtype=g_seg.dtype)])  # the extra slot: no division by 0
+    a0 = jnp.concatenate([source_a, pad])
+    b0 = jnp.concatenate([source_b, pad])
+
+    def up(k, carry):  # terminal ducts -> nipple: each segment's Norton source seen from its parent
+        a, b, a_seen, b_seen = carry
+        idx = table[depth - 1 - k]
+        a_up = a[idx] * g[idx] / (b[idx] + g[idx])
+        b_up = b[idx] * g[idx] / (b[idx] + g[idx])
+        a_seen, b_seen = a_seen.at[idx].set(a_up), b_seen.at[idx].set(b_up)
+        return a.at[parent[idx]].add(a_up), b.at[parent[idx]].add(b_up), a_seen, b_seen
+
+    a, b, a_seen, b_seen = jax.lax.fori_loop(0, depth, up, (a0, b0, jnp.zeros_like(a0), jnp.zeros_like(b0)))
+    roots = tree.levels()[0]
+    p_prox = jnp.zeros_like(a).at[roots].set((a_seen[roots] + g_pore * p_out) / (b_seen[roots] + g_pore))
+
+    def down(k, carry):  # nipple -> terminal ducts: a child's proximal node is its parent's distal one
+        p_dist, p_prox = carry
+        idx = table[k]
+        p_prox = p_prox.at[idx].set(jnp.where(k > 0, p_dist[parent[idx]], p_prox[idx]))
+        return p_dist.at[idx].set((a[idx] + g[idx] * p_prox[idx]) / (b[idx] + g[idx])), p_prox
+
+    p_dist, p_prox = jax.lax.fori_loop(0, depth, down, (jnp.zeros_like(a), p_prox))
+    p_dist, p_prox = p_dist[:n], p_prox[:n]
+    return p_dist, p_prox, g_seg * (p_dist - p_prox)
