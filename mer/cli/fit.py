@@ -13,15 +13,13 @@ import pathlib
 
 import hydra
 import numpy as np
-from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 import mer.cli.help  # noqa: F401  (the ${mer_groups:...} of --help)
-from mer.cli.guard import answers, claim, record_hydra
+from mer.cli.guard import answers, claim, hydra_command
 from mer.config.compose import config_dir
 from mer.config.validate import check_overrides
-from mer.progress import messages_above_bars, set_quiet
-from mer.runtime import configure
+from mer.progress import messages_above_bars
 
 log = logging.getLogger("mer.cli.fit")
 
@@ -66,11 +64,7 @@ def report(result) -> str:
 
 @hydra.main(config_path=str(config_dir()), config_name="fit", version_base=None)
 def main(cfg: DictConfig) -> None:
-    configure()  # persistent compilation cache (mer/runtime.py)
-    set_quiet(cfg.get("quiet", False))
-    hc = HydraConfig.get()
-    run(OmegaConf.to_container(cfg, resolve=True), pathlib.Path(hc.runtime.output_dir), list(hc.overrides.task))
-    record_hydra(hc.runtime.output_dir, cfg)
+    hydra_command(cfg, run)
 
 
 def run(config: dict, out_dir: pathlib.Path, overrides=()) -> pathlib.Path:

@@ -146,6 +146,25 @@ def write_text(path: pathlib.Path, text: str) -> None:
         raise
 
 
+def hydra_command(cfg, run) -> None:
+    """The body of a command's Hydra `main`: compilation cache and verbosity first, then
+    `run(config, output folder, overrides)`, then Hydra's record of the run.
+
+    **Arguments:**
+    - `cfg`: the DictConfig Hydra hands to `main`.
+    - `run`: the command without Hydra (e.g. `mer.cli.simulate.run`)."""
+    from mer.progress import set_quiet
+    from mer.runtime import configure
+
+    configure()  # persistent compilation cache (mer/runtime.py)
+    set_quiet(cfg.get("quiet", False))
+    from hydra.core.hydra_config import HydraConfig
+
+    hc = HydraConfig.get()
+    run(OmegaConf.to_container(cfg, resolve=True), pathlib.Path(hc.runtime.output_dir), list(hc.overrides.task))
+    record_hydra(hc.runtime.output_dir, cfg)
+
+
 def record_hydra(folder, task_config, subdir: str = ".hydra") -> None:
     """Hydra's record of the run (config, hydra, overrides), written once the outputs are in place."""
     from hydra.core.hydra_config import HydraConfig

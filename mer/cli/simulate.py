@@ -13,16 +13,13 @@ import pathlib
 import time
 
 import hydra
-from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 import mer.cli.help  # noqa: F401  (the ${mer_groups:...} of --help)
-from mer.cli.guard import RunFolderError, answers, claim, record_hydra
+from mer.cli.guard import RunFolderError, answers, claim, hydra_command
 from mer.config.compose import config_dir
 from mer.config.resources import disk_problem
 from mer.config.validate import check_overrides, validate
-from mer.progress import set_quiet
-from mer.runtime import configure
 
 log = logging.getLogger("mer.cli.simulate")
 
@@ -54,11 +51,7 @@ def report(result, wall_s) -> str:
 
 @hydra.main(config_path=str(config_dir()), config_name="simulate", version_base=None)
 def main(cfg: DictConfig) -> None:
-    configure()  # persistent compilation cache (mer/runtime.py)
-    set_quiet(cfg.get("quiet", False))
-    hc = HydraConfig.get()
-    run(OmegaConf.to_container(cfg, resolve=True), pathlib.Path(hc.runtime.output_dir), list(hc.overrides.task))
-    record_hydra(hc.runtime.output_dir, cfg)
+    hydra_command(cfg, run)
 
 
 def run(config: dict, out_dir: pathlib.Path, overrides=()) -> pathlib.Path:
