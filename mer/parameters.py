@@ -3,7 +3,9 @@
 The values live in configs/ (YAML, so that Hydra can select and override them); this registry
 says what each one means. `validate` checks a resolved configuration against it and names the
 offending field. "unchecked" marks a prior or estimate (docs/literature.md); "model" marks a
-dimensionless model constant chosen to reproduce the observed sessions.
+dimensionless model constant chosen to reproduce the observed sessions. Each field's status
+(measured in which species, derived, fitted to a target, assumption, or a user's setting) is in
+the groups at the end of this file, one group per field, and travels into every archive.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class Spec:
     high: float = math.inf
     low_open: bool = False  # True: the value must be strictly above `low`
     limit: str = ""  # why the bounds are where they are, quoted when a value falls outside them
+    status: str = ""  # measured (species), derived, fitted, assumption or setting: STATUS_GROUPS below
 
 
 def pos(unit, source, kind=float):
@@ -57,7 +60,9 @@ SPECS: dict[str, Spec] = {
     "plot": Spec("1", "write flow.png", bool),
     "quiet": Spec("1", "no progress bars, only warnings on the console (mer/progress.py)", bool),
     # circulation
-    "params.circulation.half_life_s": pos("s", "3.2 min median after IV bolus (classic PK study; docs/literature.md)"),
+    "params.circulation.half_life_s": pos(
+        "s", "3.2 min median after an IV bolus (Fabian et al. 1969 J Physiol 204:653; 2.0-5.7 min are its 95 % limits)"
+    ),
     "params.circulation.clearance_L_per_min": pos("L/min", "postpartum clearance 1.3-1.4 L/min (Am J Physiol 1990)"),
     "params.circulation.basal_pM": Spec("pM", "0.7 uU/mL ~1.2 pg/mL (Johnston & Amico 1986 JCEM)", float, 0.0),
     "params.circulation.two_compartment": Spec("1", "0 one compartment, 1 two compartments (De Groot 1995)", int, 0, 1),
@@ -205,7 +210,12 @@ SPECS: dict[str, Spec] = {
     "params.ducts.pore_opening_mmHg": Spec("mmHg", "pore opening pressure (unchecked)", float, 0.0),
     "params.ducts.pore_closed_fraction": frac("leak of a closed pore (unchecked)", low_open=True),
     "params.milk.density_g_per_mL": Spec(
-        "g/mL", "milk density ~1.03 g/mL", float, 0.9, 1.2, limit="milk is ~1.03 g/mL; water 1.0"
+        "g/mL",
+        "milk density ~1.03 g/mL, the usual g-to-mL conversion of balance studies (unchecked)",
+        float,
+        0.9,
+        1.2,
+        limit="milk is ~1.03 g/mL; water 1.0",
     ),
     # atosiban
     "params.atosiban.bolus_mg": Spec("mg", "6.75 mg bolus (SmPC)", float, 0.0),
@@ -340,7 +350,9 @@ SPECS: dict[str, Spec] = {
     ),
     "intervention.alcohol.hill": pos("1", "steepness of the release block; fitted to Cobo 1973's bands; " + MODEL),
     "intervention.alcohol.central_fraction": frac("share of the release block also acting on afferent drive; 0"),
-    "intervention.morphine.dose_mg": Spec("mg", "5 mg IV: no significant OT rise to breastfeeding in 6 women (Lindow 1999)", float, 0.0),
+    "intervention.morphine.dose_mg": Spec(
+        "mg", "5 mg IV: no significant OT rise to breastfeeding in 6 women (Lindow 1999)", float, 0.0
+    ),
     "intervention.warmth.duct_dilation": Spec("1", "warmth dilates ducts (Kent 2011; size unchecked)", float, 0.0),
     "intervention.warmth.delivery_gain": Spec("1", "warmth raises blood flow (size unchecked)", float, 0.0),
     "intervention.compression.pressure_mmHg": Spec("mmHg", "external compression (size unchecked)", float, 0.0),
@@ -359,3 +371,220 @@ SPECS: dict[str, Spec] = {
     ),
     "intervention.sci.residual_drive": frac("afferent drive left after spinal cord injury"),
 }
+
+
+# What each value is (physiology review 2026-11-29; docs/design.md). Every field of SPECS is in
+# exactly one group; `Spec.status` and each archive's params/ attributes carry it.
+MEASURED_HUMAN = (  # read from measurements in women (the source names the study)
+    "params.circulation.half_life_s",
+    "params.circulation.clearance_L_per_min",
+    "params.circulation.basal_pM",
+    "params.circulation.alpha_half_life_s",
+    "params.circulation.beta_half_life_s",
+    "params.circulation.two_compartment_clearance_L_per_h",
+    "params.alveoli.capacity_mL",
+    "params.ducts.pore_patent_fraction",
+    "params.atosiban.clearance_L_per_h",
+    "params.atosiban.volume_L",
+    "params.atosiban.bound_fraction",
+    "anatomy.n_lobes_mean",
+    "anatomy.n_lobes_sd",
+    "anatomy.n_lobes_min",
+    "anatomy.n_lobes_max",
+    "anatomy.main_duct_diameter_mm_mean",
+    "anatomy.main_duct_diameter_mm_sd",
+    "anatomy.first_branch_mm_mean",
+    "anatomy.first_branch_mm_sd",
+    "anatomy.capacity_mean_mL",
+    "anatomy.capacity_min_mL",
+    "anatomy.capacity_max_mL",
+    "anatomy.n_lobes",
+    "anatomy.main_duct_radius_mm",
+    "anatomy.main_duct_length_mm",
+    "stimulus.stimulation_duration_s",
+    "stimulus.stimulation_cycles_per_min",
+    "stimulus.expression_cycles_per_min",
+    "stimulus.expression_vacuum_mmHg",
+    "stimulus.slow_phase_cycles_per_min",
+    "stimulus.slow_phase_duration_s",
+    "stimulus.peak_vacuum_mmHg",
+    "stimulus.baseline_vacuum_mmHg",
+    "params.exogenous.intranasal_lag_s",
+)
+MEASURED_HUMAN_MYOMETRIUM = (  # measured in human tissue other than the breast
+    "params.alveoli.antagonist_ki_nM",
+)
+MEASURED_SOW = (  # measured in another species
+    "params.alveoli.max_tension_mmHg",
+)
+DERIVED = (  # computed from measured values (the source says from which)
+    "params.alveoli.secretion_max_mL_per_h",
+    "anatomy.radius_ratio",
+    "params.exogenous.intranasal_bioavailability",
+)
+FITTED = (  # set so that the model reproduces a target (the source names it; mer-validate counts those targets as calibration)
+    "params.pituitary.release_gain_mU_per_s",
+    "params.alveoli.initial_fullness",
+    "params.alveoli.ec50_pM",
+    "params.alveoli.signal_rate_per_s",
+    "params.alveoli.stretch_rate_per_s",
+    "params.alveoli.cicr_rate_per_s",
+    "params.alveoli.cicr_half_activation",
+    "params.alveoli.cicr_hill",
+    "params.alveoli.activation_tau_s",
+    "params.alveoli.recovery_tau_s",
+    "params.alveoli.inactivation_rate_per_s",
+    "params.alveoli.gap_junction_rate_per_s",
+    "params.alveoli.tension_hill",
+    "params.alveoli.tension_half_activation",
+    "params.alveoli.resting_opening",
+    "params.alveoli.empty_half_fullness",
+    "params.alveoli.outlet_conductance_mL_per_s_per_mmHg",
+    "neuro.drive_gain",
+    "neuro.drive_tau_s",
+    "neuro.threshold",
+    "neuro.gain_width",
+    "neuro.excitability_sd",
+    "neuro.dendritic_weight",
+    "neuro.dendritic_tau_s",
+    "neuro.rate_tau_s",
+    "neuro.fatigue_weight",
+    "neuro.fatigue_rate_per_s",
+    "neuro.fatigue_tau_s",
+    "neuro.conditioned_drive",
+    "intervention.stress.central_block_per_level",
+    "intervention.alcohol.half_block_g_per_kg",
+    "intervention.alcohol.hill",
+)
+ASSUMPTION = (  # a prior, a size nothing measured pins down, or a structural choice
+    "params.milk.density_g_per_mL",
+    "params.circulation.central_volume_L",
+    "params.circulation.transit_s",
+    "params.circulation.mammary_delivery",
+    "params.pituitary.store_mU",
+    "params.alveoli.capacity_sd",
+    "params.alveoli.fullness_sd",
+    "params.alveoli.hill",
+    "params.alveoli.fullness_sensitivity",
+    "params.alveoli.sensitivity_sd",
+    "params.alveoli.lobule_sensitivity_sd",
+    "params.alveoli.desensitisation_tau_s",
+    "params.alveoli.coherence_without_cx43",
+    "params.alveoli.myoepithelium_sd",
+    "params.alveoli.elastic_mmHg",
+    "params.ducts.milk_viscosity_mPa_s",
+    "params.ducts.pore_radius_mm",
+    "params.ducts.pore_length_mm",
+    "params.duct_wall.area_min",
+    "params.duct_wall.area_max",
+    "params.duct_wall.pressure_scale_mmHg",
+    "params.duct_wall.wall_tau_s",
+    "params.ducts.pore_opening_mmHg",
+    "params.ducts.pore_closed_fraction",
+    "anatomy.branch_asymmetry",
+    "anatomy.length_jitter",
+    "anatomy.branch_angle_deg",
+    "anatomy.capacity_sd_log",
+    "anatomy.pore_diameter_mm_min",
+    "anatomy.pore_diameter_mm_max",
+    "anatomy.generations",
+    "anatomy.length_ratio",
+    "stimulus.stimulation_vacuum_mmHg",
+    "stimulus.nonnutritive_cycles_per_min",
+    "stimulus.nutritive_cycles_per_min",
+    "stimulus.switch_volume_mL",
+    "neuro.n_neurons",
+    "neuro.n_bundles",
+    "intervention.terbutaline.efficacy",
+    "intervention.stress.delivery_loss_per_level",
+    "intervention.stress.duct_tone_loss_per_level",
+    "intervention.warmth.duct_dilation",
+    "intervention.warmth.delivery_gain",
+    "intervention.labour_ot.release_scale",
+    "intervention.obesity.generations_lost",
+    "intervention.obesity.myoepithelium_scale",
+    "intervention.preeclampsia.contractility_scale",
+    "intervention.hypothyroid.release_scale",
+    "intervention.caesarean.central_block",
+    "params.exogenous.im_absorption_tau_s",
+    "params.exogenous.intranasal_absorption_tau_s",
+)
+SETTING = (  # the experiment, a dose, a switch, the resolution or the numerics: chosen by the user
+    "seed",
+    "breasts",
+    "duration_s",
+    "plot",
+    "quiet",
+    "params.circulation.two_compartment",
+    "params.pituitary.release_scale",
+    "params.exogenous.iv_bolus_mU",
+    "params.exogenous.iv_bolus_time_s",
+    "params.exogenous.infusion_mU_per_min",
+    "params.exogenous.infusion_start_s",
+    "params.exogenous.infusion_end_s",
+    "params.exogenous.im_mU",
+    "params.exogenous.im_time_s",
+    "params.exogenous.intranasal_IU",
+    "params.exogenous.intranasal_time_s",
+    "params.compression.pressure_mmHg",
+    "params.compression.start_s",
+    "params.compression.duration_s",
+    "params.compression.period_s",
+    "params.alveoli.cx43",
+    "params.alveoli.ca_entry",
+    "params.alveoli.contractility",
+    "params.ducts.tone",
+    "params.atosiban.bolus_mg",
+    "params.atosiban.infusion_ug_per_min",
+    "anatomy.kind",
+    "anatomy.n_alveoli",
+    "anatomy.gap_junction_neighbours",
+    "stimulus.kind",
+    "stimulus.pattern",
+    "stimulus.resolution",
+    "stimulus.reference_vacuum_mmHg",
+    "stimulus.reference_cycles_per_min",
+    "stimulus.start_s",
+    "stimulus.session_end_s",
+    "neuro.mode",
+    "neuro.central_block",
+    "neuro.onsets_s",
+    "neuro.amounts_mU",
+    "neuro.widths_s",
+    "solver.rtol",
+    "solver.atol",
+    "solver.dt0_s",
+    "solver.max_steps",
+    "solver.save_dt_s",
+    "solver.agent_save_dt_s",
+    "solver.tree_save_dt_s",
+    "intervention.cx43_ko.residual_cx43",
+    "intervention.atosiban.bolus_mg",
+    "intervention.atosiban.infusion_ug_per_min",
+    "intervention.nifedipine.plasma_ng_per_mL",
+    "intervention.mgso4.serum_mM",
+    "intervention.stress.level",
+    "intervention.alcohol.g_per_kg",
+    "intervention.alcohol.central_fraction",
+    "intervention.morphine.dose_mg",
+    "intervention.compression.pressure_mmHg",
+    "intervention.compression.start_s",
+    "intervention.compression.duration_s",
+    "intervention.compression.period_s",
+    "intervention.intranasal_ot.dose_IU",
+    "intervention.intranasal_ot.time_s",
+    "intervention.sci.residual_drive",
+)
+STATUS_GROUPS = {
+    "measured (human)": MEASURED_HUMAN,
+    "measured (human myometrium)": MEASURED_HUMAN_MYOMETRIUM,
+    "measured (sow)": MEASURED_SOW,
+    "derived": DERIVED,
+    "fitted": FITTED,
+    "assumption": ASSUMPTION,
+    "setting": SETTING,
+}
+_status = {path: status for status, paths in STATUS_GROUPS.items() for path in paths}
+if sorted(_status) != sorted(SPECS) or sum(map(len, STATUS_GROUPS.values())) != len(SPECS):  # one group each
+    raise RuntimeError(f"mer.parameters: status groups and SPECS differ: {sorted(set(SPECS) ^ set(_status))}")
+SPECS = {path: dataclasses.replace(spec, status=_status[path]) for path, spec in SPECS.items()}

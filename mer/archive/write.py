@@ -186,7 +186,8 @@ def params_group(f, config, used=None):
         node = _used_value(path, config, used)
         if node is None or isinstance(node, (str, bool)):
             continue
-        dataset(g, path.removeprefix("params."), np.asarray(node, dtype=float), spec.unit, source=spec.source)
+        value = np.asarray(node, dtype=float)
+        dataset(g, path.removeprefix("params."), value, spec.unit, source=spec.source, status=spec.status)
     visc = config["params"]["ducts"]["milk_viscosity_mPa_s"]
     dataset(g, "milk_viscosity", visc, "mPa s", source=SPECS["params.ducts.milk_viscosity_mPa_s"].source)
 
