@@ -8,6 +8,7 @@ from __future__ import annotations
 import collections
 import datetime
 
+from mer.parameters import SPECS
 from mer.validation.cohort import flatten_mother_spec
 from mer.validation.targets import ROLES, SCALES
 
@@ -115,6 +116,15 @@ def markdown(result) -> str:
     for field, p in sorted(flatten_mother_spec(cfg["cohort"]["mother"]).items()):
         law = ", ".join(f"{k} {p[k]}" for k in p if k not in ("law", "source"))
         lines.append(f"| `{field}` | {p['law']} ({law}) | {p['source']} |")
+    lines += [
+        "",
+        "## Assumptions every target rests on",
+        "",
+        "Values no measurement pins down (status `assumption` in mer/parameters.py); each verdict above",
+        "holds under all of them. Which ones move which target is not yet measured.",
+        "",
+    ]
+    lines += [f"- `{path}`: {spec.source}" for path, spec in SPECS.items() if spec.status == "assumption"]
     lines += ["", "## Conditions", "", "| condition | overrides | mothers | failed solves | wall (s) |"]
     lines.append("|---|---|---|---|---|")
     for name, v in result.values.items():
