@@ -79,7 +79,14 @@ SPECS: dict[str, Spec] = {
         float,
         0.0,
     ),
-    "params.circulation.mammary_delivery": pos("1", "mammary blood flow delivery factor (unchecked; 1 = normal)"),
+    "params.circulation.mammary_delivery": Spec(
+        "1",
+        "share of arterial OT reaching the myoepithelium (1 = all; vasoconstriction lowers it; unchecked)",
+        float,
+        0.0,
+        1.0,
+        limit="the myoepithelium cannot see more OT than the arterial blood carries",
+    ),
     # pituitary
     "params.pituitary.store_mU": pos("mU", "3000-9000 mU (Marasco 2022 deck; unchecked)"),
     "params.pituitary.release_gain_mU_per_s": Spec(
@@ -354,7 +361,6 @@ SPECS: dict[str, Spec] = {
         "mg", "5 mg IV: no significant OT rise to breastfeeding in 6 women (Lindow 1999)", float, 0.0
     ),
     "intervention.warmth.duct_dilation": Spec("1", "warmth dilates ducts (Kent 2011; size unchecked)", float, 0.0),
-    "intervention.warmth.delivery_gain": Spec("1", "warmth raises blood flow (size unchecked)", float, 0.0),
     "intervention.compression.pressure_mmHg": Spec("mmHg", "external compression (size unchecked)", float, 0.0),
     "intervention.compression.start_s": Spec("s", "first compression", float, 0.0),
     "intervention.compression.duration_s": Spec("s", "one compression", float, 0.0),
@@ -499,7 +505,6 @@ ASSUMPTION = (  # a prior, a size nothing measured pins down, or a structural ch
     "intervention.stress.delivery_loss_per_level",
     "intervention.stress.duct_tone_loss_per_level",
     "intervention.warmth.duct_dilation",
-    "intervention.warmth.delivery_gain",
     "intervention.labour_ot.release_scale",
     "intervention.obesity.generations_lost",
     "intervention.obesity.myoepithelium_scale",

@@ -106,9 +106,10 @@ def morphine(params, d, anatomy):
 
 
 def warmth(params, d, anatomy):
-    """Warm breast: ducts and ductules dilate, mammary blood flow rises (Kent et al. 2011)."""
+    """Warm breast: ducts and ductules dilate (Kent et al. 2011: more milk in the same time). Warmth
+    also raises mammary blood flow, but faster flow cannot make the OT the myoepithelium sees exceed
+    the arterial concentration, so it changes nothing here (mammary_delivery is at most 1)."""
     params["ducts"]["tone"] = params["ducts"]["tone"] * (1.0 + d["duct_dilation"])
-    params["circulation"]["mammary_delivery"] = params["circulation"]["mammary_delivery"] * (1.0 + d["delivery_gain"])
 
 
 def compression(params, d, anatomy):
