@@ -336,6 +336,11 @@ SPECS: dict[str, Spec] = {
     "intervention.atosiban.bolus_mg": Spec("mg", "6.75 mg IV bolus (SmPC)", float, 0.0),
     "intervention.atosiban.infusion_ug_per_min": Spec("ug/min", "300 ug/min (SmPC)", float, 0.0),
     "intervention.nifedipine.plasma_ng_per_mL": Spec("ng/mL", "plasma peaks 23-198 ng/mL (Ferguson 1989)", float, 0.0),
+    "intervention.nifedipine.l_type_share": frac(
+        "share of myoepithelial Ca2+ entry through L-type channels; OT's signals use store-operated entry "
+        "(Davis et al. 2015 PNAS) and nifedipine for nipple vasospasm leaves milk production unchanged "
+        "(LactMed; e-lactancia citing Magee 2005): 0, an assumption"
+    ),
     "intervention.mgso4.serum_mM": Spec("mM", "therapeutic 2-3.5 mmol/L; in vitro effect at 8 mM", float, 0.0),
     "intervention.terbutaline.efficacy": frac(
         "no change in intramammary pressure with isoproterenol (goat); unchecked"
@@ -463,6 +468,7 @@ FITTED = (  # set so that the model reproduces a target (the source names it; me
     "intervention.alcohol.hill",
 )
 ASSUMPTION = (  # a prior, a size nothing measured pins down, or a structural choice
+    "intervention.nifedipine.l_type_share",
     "params.milk.density_g_per_mL",
     "params.circulation.central_volume_L",
     "params.circulation.transit_s",

@@ -38,8 +38,11 @@ def nifedipine_block(plasma_ng_per_mL):
 
 
 def nifedipine(params, d, anatomy):
-    """L-type Ca2+ channel block of myoepithelial Ca2+ entry, C / (C + IC50) (Ferguson 1989 levels)."""
-    params["alveoli"]["ca_entry"] = params["alveoli"]["ca_entry"] * (1.0 - nifedipine_block(d["plasma_ng_per_mL"]))
+    """L-type Ca2+ channel block, C / (C + IC50) at Ferguson 1989's plasma levels, of the share of
+    myoepithelial Ca2+ entry that runs through L-type channels (`l_type_share`; 0 by default: OT's
+    Ca2+ signals use store-operated entry, Davis et al. 2015, and no loss of milk is reported)."""
+    block = nifedipine_block(d["plasma_ng_per_mL"]) * d["l_type_share"]
+    params["alveoli"]["ca_entry"] = params["alveoli"]["ca_entry"] * (1.0 - block)
 
 
 def mgso4_block(serum_mM):
