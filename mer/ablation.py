@@ -77,9 +77,6 @@ def write_summary(rows, out_dir, config) -> dict:
 
 
 def plot_summary(rows, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     rows = [r for r in rows if r["intervention"] != "none"]

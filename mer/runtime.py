@@ -66,7 +66,9 @@ def enable_compilation_cache(path: pathlib.Path | None = None) -> pathlib.Path |
 
 
 def configure() -> None:
-    """What every command-line tool does before its first JAX call."""
+    """What every command-line tool does before its first JAX call (and before matplotlib draws:
+    the library leaves the plotting backend to its host, a command draws off-screen)."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
     logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # no "no TPU" notice
     used = enable_compilation_cache()
     logging.getLogger(__name__).debug(

@@ -1,6 +1,10 @@
+import os
+
 import pytest
 
 from mer.runtime import enable_compilation_cache
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # figures off-screen, as the commands draw them
 
 # the same compiled solves serve both workers and the command-line tools the tests start (before
 # equinox is imported: see mer/runtime.py)

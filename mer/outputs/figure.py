@@ -5,10 +5,7 @@ from __future__ import annotations
 import os
 import pathlib
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 
 def save_figure(fig, path):

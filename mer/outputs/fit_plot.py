@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from mer.outputs.figure import save_figure  # noqa: E402
-from mer.outputs.metrics import ejection_rises  # noqa: E402
+from mer.outputs.figure import save_figure
+from mer.outputs.metrics import ejection_rises
 
 
 def plot_fit(result, path):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from mer.outputs.figure import save_figure  # noqa: E402
+from mer.outputs.figure import save_figure
 
 
 def plot_neurons(rate_time_s, rates, time_s, release_mU_per_s, plasma_pM, path, title=""):

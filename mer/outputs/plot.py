@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from mer.outputs.figure import save_figure  # noqa: E402
-from mer.outputs.metrics import ACTIVE_FLOW_G_PER_S  # noqa: E402
+from mer.outputs.figure import save_figure
+from mer.outputs.metrics import ACTIVE_FLOW_G_PER_S
 
 SIDE_STYLE = {"left": "tab:cyan", "right": "tab:orange"}
 

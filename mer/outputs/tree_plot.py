@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from mer.outputs.figure import save_figure  # noqa: E402
+from mer.outputs.figure import save_figure
 
 
 def plot_tree(start_mm, end_mm, radius_mm, value, label, path, title=""):

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from mer.outputs.figure import save_figure  # noqa: E402
-from mer.outputs.metrics import ACTIVE_FLOW_G_PER_S  # noqa: E402
+from mer.outputs.figure import save_figure
+from mer.outputs.metrics import ACTIVE_FLOW_G_PER_S
 
 VERDICT_COLOUR = {"pass": "tab:green", "fail": "tab:red", "not computed": "tab:gray"}
 
