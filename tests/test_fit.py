@@ -64,6 +64,7 @@ def recovered(mother_file, tmp_path_factory):
 def truth():
     t = {f"alveoli.{k}": v for k, v in TRUE_PERIPHERY.items()}
     t["atosiban.clearance_L_per_h"] = 42.0  # the literature value it starts from
+    t["alveoli.resting_opening"] = 0.01  # the literature value the sessions were simulated with
     for s, (onsets, amounts) in enumerate(TRUE_PULSES.values()):
         t.update({f"neuro.onsets_s[{s}][{k}]": v for k, v in enumerate(onsets)})
         t.update({f"neuro.amounts_mU[{s}][{k}]": v for k, v in enumerate(amounts)})

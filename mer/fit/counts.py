@@ -14,7 +14,9 @@ the mother's values are shared by every candidate and cancel) and n_eff = n (1 -
 the independent samples in autocorrelated residuals (as for the intervals, mer.fit.uncertainty),
 rho1 taken from the candidate that fits the session best and used for all, so that the criteria
 compare like with like. A pulse is kept only if it lowers the SSR by more than a factor
-exp(2 ln(n_eff) / n_eff) (e.g. 17 % at n_eff = 50).
+exp(2 ln(n_eff) / n_eff) (e.g. 17 % at n_eff = 50), and an added pulse only if the fitted flow
+then shows one more acute rise (its own ejection): a pulse that only reshapes the others' flow
+absorbs misfit of shape, not an ejection the data show.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 from mer.fit.parameters import to_unconstrained
 from mer.fit.problem import make_problem
 from mer.fit.uncertainty import effective_samples
+from mer.outputs.metrics import ejection_rises
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +54,9 @@ class CountChoice:
         for s in range(self.chosen.size):
             k = int(self.chosen[s])
             tried = sorted({int(c): float(b) for c, b in zip(self.tried[:, s], self.criterion[:, s])}.items())
-            text = ", ".join(f"{c} (BIC {b:.1f})" for c, b in tried)
+            text = ", ".join(
+                f"{c} (BIC {b:.1f})" if np.isfinite(b) else f"{c} (no ejection of its own)" for c, b in tried
+            )
             why = "the lowest BIC"
             if k != int(self.detected[s]):
                 why += f"; {int(self.detected[s])} ejection(s) detected"
@@ -157,6 +162,13 @@ def choose_counts(problem, polished, fit_cfg, polish, predict):
         [measured_residuals(fits[o][0], fits[o][2], fits[o][3], s) for s in range(detected.size)] for o in offsets
     ]
     ssr, bic, n_eff = criterion(residuals, counts)
+    # an added pulse must add an ejection to the fitted flow: a pulse that only reshapes the others
+    # (absorbing misfit of shape) is not an ejection the data show
+    rises = np.array(
+        [[ejection_rises(problem.ts, fits[o][2][s])[0].size for s in range(detected.size)] for o in offsets]
+    )
+    own = (counts <= counts[offsets.index(0)]) | (rises > rises[offsets.index(0)])
+    bic = np.where(own, bic, np.inf)
     pick = np.argmin(bic, axis=0)
     loss = np.array([fits[o][1].loss for o in offsets])
     if np.all(pick == pick[0]):

@@ -196,8 +196,8 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     if setup.mode == "pulses" and any(int(o) for o in fit_cfg.get("pulse_counts", [0])):
         t0 = time.perf_counter()
 
-        def polish(p, u_start):  # from the detected count's optimum: half the steps
-            steps = max(1, int(fit_cfg["polish_iterations"]) // 2)
+        def polish(p, u_start):  # from the detected count's optimum: a third of the steps
+            steps = max(1, int(fit_cfg["polish_iterations"]) // 3)
             return levenberg_marquardt(p, lambda u: predict(u, p), lambda u: jacobian(u, p), u_start, steps)
 
         problem, polished, counts = choose_counts(problem, polished, fit_cfg, polish, lambda p, u: predict(u, p))
