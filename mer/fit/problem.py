@@ -103,6 +103,39 @@ def aligned_pulse_centres(problem) -> list[np.ndarray]:
     return centres
 
 
+STORAGE_SCALING = (1.0 / 3.0, 3.0)  # the most the starting capacity is scaled by
+
+
+def storage_scaled_to_yield(problem, fit_cfg):
+    """The problem with its starting storage capacity scaled by observed / predicted yield of the
+    starting model (one forward solve), within STORAGE_SCALING and the capacity's bounds. A start
+    that holds twice the milk the mother gave begins far from every basin: Levenberg-Marquardt's
+    first step from there went to passive drainage (gamma_2.csv, flow R^2 below 0) instead of the
+    ejections. The capacity's prior is centred on the scaled start. Unchanged when the capacity is
+    not fitted."""
+    labels = problem.labels
+    if "alveoli.capacity_mL" not in labels:
+        return problem
+    s, a = problem.setup, problem.arrays
+    _, cum, _ = functions(problem)["predict"](a["u0"], a, s.params, s.structure)
+    inside = np.asarray(a["inside"]) > 0
+    last = [np.flatnonzero(row)[-1] for row in inside]
+    observed = sum(float(np.asarray(a["obs_cum"])[i, k]) for i, k in enumerate(last))
+    predicted = sum(float(np.asarray(cum)[i, k]) for i, k in enumerate(last))
+    if not predicted > 0:
+        return problem
+    i = labels.index("alveoli.capacity_mL")
+    lo, hi = float(a["lower"][i]), float(a["upper"][i])
+    start = float(a["initial"][i]) * float(np.clip(observed / predicted, *STORAGE_SCALING))
+    s.params["alveoli"] = dict(
+        s.params["alveoli"], capacity_mL=jnp.asarray(float(np.clip(start, 1.05 * lo, 0.95 * hi)))
+    )
+    mask = np.asarray(a["pulse_mask"]) > 0
+    centres = [np.asarray(a["onsets"])[k][mask[k]] for k in range(mask.shape[0])] if s.mode == "pulses" else None
+    slots = mask.shape[1] if s.mode == "pulses" else None
+    return make_problem(s, problem.sessions, fit_cfg, problem.ts, centres, slots)
+
+
 def _fit_solver(tree, mode, stim, neurons, ts, rtol, atol, dt0, max_steps, forward_mode):
     """Solve saving only flow [g/s] and cumulative [g] at `ts`; failures are flagged, not raised,
     so that one bad start does not end a batched fit."""

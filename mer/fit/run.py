@@ -18,7 +18,15 @@ from mer.fit.counts import CountChoice, choose_counts
 from mer.fit.data import gaps, load_sessions
 from mer.fit.optimise import OptimiseResult, fingerprint, minimise, starting_points
 from mer.fit.polish import PolishResult, levenberg_marquardt
-from mer.fit.problem import FitProblem, aligned_pulse_centres, functions, make_problem, model_grid, observed_onsets
+from mer.fit.problem import (
+    FitProblem,
+    aligned_pulse_centres,
+    functions,
+    make_problem,
+    model_grid,
+    observed_onsets,
+    storage_scaled_to_yield,
+)
 from mer.fit.settings import check_settings
 from mer.fit.uncertainty import Uncertainty, laplace
 from mer.outputs.metrics import ejection_rises
@@ -121,6 +129,7 @@ def prepare(cfg_or_overrides=None) -> tuple[dict, FitProblem]:
         rounds = int(fit_cfg["align_rounds"])
         for _ in progress.bar(range(rounds), desc="fit: aligning pulses", unit="round", enable=fit_cfg["progress"]):
             problem = make_problem(problem.setup, sessions, fit_cfg, ts, aligned_pulse_centres(problem))
+        problem = storage_scaled_to_yield(problem, fit_cfg)
     return cfg, problem
 
 
