@@ -117,8 +117,9 @@ def test_fits_are_collected_into_a_cohort_table(gamma_fit, tmp_path):
     main([str(tmp_path)])
     rows = list(csv.DictReader(open(tmp_path / "cohort.csv")))
     assert len(rows) == 2
-    assert {"r2_flow", "pulses_fitted", "alveoli.ec50_pM", "alveoli.ec50_pM_low", "alveoli.ec50_pM_high"} <= set(rows[0])
-    low, value, high = (float(rows[0][k]) for k in ("alveoli.ec50_pM_low", "alveoli.ec50_pM", "alveoli.ec50_pM_high"))
+    keys = ("alveoli.ec50_pM_low", "alveoli.ec50_pM", "alveoli.ec50_pM_high")
+    assert {"r2_flow", "pulses_fitted", *keys} <= set(rows[0])
+    low, value, high = (float(rows[0][k]) for k in keys)
     assert low <= value <= high
     with h5py.File(tmp_path / "cohort.h5") as f:
         assert f.attrs["kind"] == "fit_cohort"
