@@ -167,27 +167,33 @@ def test_mer_simulate_exits_2_before_any_work(tmp_path, capsys, overrides, fragm
 # --------------------------------------------------------------------------------------------
 # output folders: a file, a read-only folder, no space, a folder in use
 # --------------------------------------------------------------------------------------------
-def refused_folder(tmp_path, capsys, out_dir, fragment):
-    code, err = exit_of(lambda: simulate_cli.run(compose_config(TINY), out_dir, []), capsys)
-    assert code == 2
-    assert err.startswith("mer-simulate: invalid configuration: hydra.run.dir: ")
-    assert fragment in err
-    return err
+FOLDER_REFUSED = "mer-simulate: invalid configuration: hydra.run.dir: "
+
+
+def folder_answer(out_dir, capsys):
+    """(exit status, stderr) of a tiny mer-simulate into `out_dir`."""
+    return exit_of(lambda: simulate_cli.run(compose_config(TINY), out_dir, []), capsys)
 
 
 def test_run_folder_that_is_a_file(tmp_path, capsys):
     (tmp_path / "taken").write_text("x")
-    refused_folder(tmp_path, capsys, tmp_path / "taken", "is a file; expected a folder")
+    code, err = folder_answer(tmp_path / "taken", capsys)
+    assert code == 2
+    assert err.startswith(FOLDER_REFUSED) and "is a file; expected a folder" in err
 
 
 def test_run_folder_below_a_file(tmp_path, capsys):
     (tmp_path / "taken").write_text("x")
-    refused_folder(tmp_path, capsys, tmp_path / "taken" / "run", "is a file")
+    code, err = folder_answer(tmp_path / "taken" / "run", capsys)
+    assert code == 2
+    assert err.startswith(FOLDER_REFUSED) and "is a file" in err
 
 
 def test_read_only_run_folder(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(guard.os, "access", lambda path, mode: False)  # as a read-only mount answers
-    refused_folder(tmp_path, capsys, tmp_path / "run", "read-only or no permission")
+    code, err = folder_answer(tmp_path / "run", capsys)
+    assert code == 2
+    assert err.startswith(FOLDER_REFUSED) and "read-only or no permission" in err
 
 
 def test_run_folder_on_a_read_only_file_system(tmp_path, capsys, monkeypatch):
@@ -195,7 +201,9 @@ def test_run_folder_on_a_read_only_file_system(tmp_path, capsys, monkeypatch):
         raise OSError(errno.EROFS, "Read-only file system", str(path))
 
     monkeypatch.setattr(guard, "_open_lock", erofs)
-    refused_folder(tmp_path, capsys, tmp_path / "run", "Read-only file system")
+    code, err = folder_answer(tmp_path / "run", capsys)
+    assert code == 2
+    assert err.startswith(FOLDER_REFUSED) and "Read-only file system" in err
 
 
 def test_run_folder_without_space_for_the_archive(tmp_path, capsys, monkeypatch):
@@ -203,7 +211,9 @@ def test_run_folder_without_space_for_the_archive(tmp_path, capsys, monkeypatch)
 
     usage = collections.namedtuple("usage", "total used free")
     monkeypatch.setattr("mer.config.resources.shutil.disk_usage", lambda p: usage(10**6, 10**6 - 200_000, 200_000))
-    err = refused_folder(tmp_path, capsys, tmp_path / "run", "free; the archive and figures need about")
+    code, err = folder_answer(tmp_path / "run", capsys)
+    assert code == 2
+    assert err.startswith(FOLDER_REFUSED) and "free; the archive and figures need about" in err
     assert "anatomy.n_alveoli" in err
     assert not (tmp_path / "run" / "run.h5").exists()
 
@@ -215,7 +225,9 @@ def test_run_folder_in_use_by_another_run(tmp_path, capsys):
         other.write("4242\n")
         other.flush()
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        err = refused_folder(tmp_path, capsys, out, "is in use by another run (process 4242)")
+        code, err = folder_answer(out, capsys)
+        assert code == 2
+        assert err.startswith(FOLDER_REFUSED) and "is in use by another run (process 4242)" in err
     assert "choose another folder" in err
 
 
