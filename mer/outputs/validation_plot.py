@@ -14,19 +14,12 @@ from mer.outputs.metrics import ACTIVE_FLOW_G_PER_S
 VERDICT_COLOUR = {"pass": "tab:green", "fail": "tab:red", "not computed": "tab:gray"}
 
 
-def published_band(value):
-    """(low, high, centre) of a published statistic for shading."""
-    if "sd" in value:
-        return value["mean"] - value["sd"], value["mean"] + value["sd"], value["mean"]
-    if "se" in value:
-        return value["mean"] - value["se"], value["mean"] + value["se"], value["mean"]
-    if "iqr" in value or "range" in value:
-        lo, hi = value.get("iqr") or value["range"]
-        return lo, hi, value.get("median", 0.5 * (lo + hi))
-    if "value" in value:
-        return value["value"], value["value"], value["value"]
-    limit = value.get("min", value.get("max"))
-    return limit, limit, limit
+def shaded(target):
+    """(low, high, centre) of where a target passes, for drawing (one-sided limits as a line)."""
+    lo, hi, _ = target.band()
+    lo, hi = (hi, hi) if math.isinf(lo) else (lo, lo) if math.isinf(hi) else (lo, hi)
+    v = target.value
+    return lo, hi, v.get("mean", v.get("median", v.get("value", 0.5 * (lo + hi))))
 
 
 def plot_histograms(result, path):
@@ -44,7 +37,7 @@ def plot_histograms(result, path):
     for ax, t in zip(axes.flat, shown):
         x = np.asarray(result.values[t.condition][t.metric], dtype=float)
         x = x[np.isfinite(x)]
-        lo, hi, centre = published_band(t.value)
+        lo, hi, centre = shaded(t)
         ax.axvspan(lo, hi, color="tab:orange", alpha=0.25, label="published")
         ax.axvline(centre, color="tab:orange")
         if x.size:
@@ -101,7 +94,7 @@ def plot_ducts(result, path, condition="pump"):
         ax.plot(c["tree_time"] / 60.0, c["main_duct_diameter_mm"][k], lw=1, label=f"mother {k}")
     for t in result.targets:
         if t.metric == "main_duct_diameter_mm":
-            lo, hi, centre = published_band(t.value)
+            lo, hi, centre = shaded(t)
             ax.axhspan(lo, hi, color="tab:orange", alpha=0.15)
             ax.axhline(centre, color="tab:orange", lw=1, label=f"{t.citation()} before ejection")
     ax.set_xlabel("time (min)")

@@ -70,6 +70,27 @@ class Target:
         etal = " et al." if "," in str(s.get("authors", "")) else ""
         return f"{first}{etal} {s.get('year', '')}, {s.get('journal', '')}".strip()
 
+    def mean_compared(self) -> bool:
+        """A published mean is met by the cohort's mean; everything else by its median."""
+        return "mean" in self.value
+
+    def band(self) -> tuple[float, float, float]:
+        """(low, high, scale): where the cohort statistic passes, and the unit of the distance
+        outside it (the table in the module docstring)."""
+        v = self.value
+        if self.mean_compared():
+            spread = v["sd"] if "sd" in v else v["se"] * math.sqrt(float(self.population["n"]))
+            return v["mean"] - spread, v["mean"] + spread, spread
+        if "iqr" in v or "range" in v:
+            lo, hi = v.get("iqr") or v["range"]
+            return lo, hi, max(hi - lo, 1e-12)
+        if "value" in v:
+            lo, hi = sorted((v["value"] * (1 - VALUE_TOLERANCE), v["value"] * (1 + VALUE_TOLERANCE)))
+            return lo, hi, max(abs(v["value"]), 1e-12)
+        limit = v.get("min", v.get("max"))
+        lo, hi = (limit, math.inf) if "min" in v else (-math.inf, limit)
+        return lo, hi, max(abs(limit), 1e-12)
+
     def published(self) -> str:
         """The published statistic as text, e.g. '4.3 +/- 0.4 (sd)'."""
         v = self.value
@@ -200,27 +221,13 @@ def judge(target: Target, values) -> Verdict:
     x = x[np.isfinite(x)]
     if x.size == 0:
         return Verdict("not computed", "-", math.nan, 0, math.nan)
-    v = target.value
-    mean, sd, median = float(np.mean(x)), float(np.std(x, ddof=1)) if x.size > 1 else 0.0, float(np.median(x))
-    q1, q3 = np.percentile(x, [25, 75])
-    ratio = math.nan
-    if "sd" in v or "se" in v:
-        spread = v["sd"] if "sd" in v else v["se"] * math.sqrt(float(target.population["n"]))
-        lo, hi, scale, stat = v["mean"] - spread, v["mean"] + spread, spread, mean
-        model = f"{mean:.3g} +/- {sd:.2g}"
-        ratio = sd / spread
-    elif "iqr" in v or "range" in v:
-        lo, hi = v.get("iqr") or v["range"]
-        scale, stat = max(hi - lo, 1e-12), median
-        model = f"{median:.3g} (iqr {q1:.3g}-{q3:.3g})"
-    elif "value" in v:
-        lo, hi = v["value"] * (1 - VALUE_TOLERANCE), v["value"] * (1 + VALUE_TOLERANCE)
-        lo, hi = min(lo, hi), max(lo, hi)
-        scale, stat = max(abs(v["value"]), 1e-12), median
-        model = f"{median:.3g} (iqr {q1:.3g}-{q3:.3g})"
+    lo, hi, scale = target.band()
+    sd = float(np.std(x, ddof=1)) if x.size > 1 else 0.0
+    if target.mean_compared():
+        stat = float(np.mean(x))
+        model, ratio = f"{stat:.3g} +/- {sd:.2g}", sd / scale
     else:
-        lo, hi = (v["min"], math.inf) if "min" in v else (-math.inf, v["max"])
-        scale, stat = max(abs(v.get("min", v.get("max"))), 1e-12), median
-        model = f"{median:.3g} (iqr {q1:.3g}-{q3:.3g})"
+        stat, (q1, q3) = float(np.median(x)), np.percentile(x, [25, 75])
+        model, ratio = f"{stat:.3g} (iqr {q1:.3g}-{q3:.3g})", math.nan
     outside = max(lo - stat, stat - hi, 0.0)
     return Verdict("pass" if outside == 0 else "fail", model, outside / scale, int(x.size), ratio)
