@@ -49,15 +49,9 @@ def enable_compilation_cache(path: pathlib.Path | None = None) -> pathlib.Path |
         logging.getLogger(__name__).warning("compilation cache off: cannot create %s (%s)", path, err)
         return None
     os.environ.setdefault("EQX_ON_ERROR", "nan")  # read by equinox when it is imported
-    if "equinox" in sys.modules and os.environ["EQX_ON_ERROR"] != "nan":
-        logging.getLogger(__name__).info("EQX_ON_ERROR=%s: compiled solves are not cached", os.environ["EQX_ON_ERROR"])
-    elif "equinox" in sys.modules:
-        from equinox import _config
-
-        if _config.EQX_ON_ERROR != "nan":
-            logging.getLogger(__name__).warning(
-                "equinox was imported before the compilation cache was enabled: solves are not cached"
-            )
+    imported = sys.modules.get("equinox._config")
+    if getattr(imported, "EQX_ON_ERROR", "nan") != "nan":  # equinox already read another setting
+        logging.getLogger(__name__).warning("equinox's runtime checks are host callbacks: solves are not cached")
     jax.config.update("jax_compilation_cache_dir", str(path))
     # keep every compiled solve: even a 1-s compilation is most of a small run's wall time
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
