@@ -188,8 +188,6 @@ def params_group(f, config, used=None):
             continue
         value = np.asarray(node, dtype=float)
         dataset(g, path.removeprefix("params."), value, spec.unit, source=spec.source, status=spec.status)
-    visc = config["params"]["ducts"]["milk_viscosity_mPa_s"]
-    dataset(g, "milk_viscosity", visc, "mPa s", source=SPECS["params.ducts.milk_viscosity_mPa_s"].source)
 
 
 METRIC_UNITS = {

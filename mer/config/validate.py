@@ -84,7 +84,7 @@ def _check_group_kinds(cfg):
             if missing:
                 raise ConfigError(
                     f"{group}.{field}: {kind!r} needs {group}.{missing[0]}; select the config group "
-                    f"instead ({group}={kind if group != 'neuro' else kind})"
+                    f"instead ({group}={kind})"
                 )
 
 

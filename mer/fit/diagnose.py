@@ -123,7 +123,7 @@ def diagnose(result, session: int = 0, rank: bool = True) -> Diagnosis:
         except ConfigError as err:
             ranked.append((name, float("nan"), float("nan"), f"not applicable: {err}"))
             continue
-        if after == before and after is not None:
+        if after == before:
             ranked.append(
                 (name, float("nan"), float("nan"), "acts on the neuron network's drive; fit with neuro=network")
             )

@@ -55,6 +55,7 @@ class Layout:
         return out
 
     def join(self, values: dict):
+        """{key: array} -> flat (P,): the inverse of split (mer.fit.counts rebuilds a start with it)."""
         return jnp.concatenate([jnp.ravel(jnp.asarray(values[p.key])) for p in self.parameters])
 
     def labels(self) -> list[str]:

@@ -182,7 +182,9 @@ INTERVENTIONS = {
 
 
 def apply_intervention(params, anatomy, interventions):
-    """Apply every intervention in `interventions` ({name: doses}) to copies of params and anatomy."""
+    """(params, anatomy) changed by every intervention in `interventions` ({name: doses}), in order.
+    The interventions change their arguments in place, so they are given copies: the caller's
+    params and anatomy are left as they were."""
     params = copy.deepcopy(params)
     anatomy = copy.deepcopy(anatomy)
     for name, doses in (interventions or {}).items():
