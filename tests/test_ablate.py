@@ -5,6 +5,9 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+from pictures import assert_picture
+
 from mer.archive import load
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -43,13 +46,28 @@ def test_mer_ablate_writes_summary_files(tmp_path):
         "total_yield_g_change_pct",
     ):
         assert col in rows[0]
-    assert float(rows[0]["total_yield_g_change_pct"]) == 0.0
-    assert float(rows[1]["total_yield_g_change_pct"]) < -50.0
-    assert "residual_cx43=0.0" in rows[1]["doses"]
+    # each row is its own run's archive, and its change is against the run without intervention
+    runs = {}
+    for path in (tmp_path / "runs").glob("*/run.h5"):
+        run = load(path)
+        runs["+".join(run.config.get("intervention") or {}) or "none"] = run
+    assert sorted(runs) == sorted(r["intervention"] for r in rows)
+    base = float(runs["none"]["metrics/total_yield_g"])
+    for r in rows:
+        run = runs[r["intervention"]]
+        assert run.config["anatomy"]["n_alveoli"] == 100  # the overrides reach every run
+        assert float(r["total_yield_g"]) == pytest.approx(float(run["metrics/total_yield_g"]), rel=1e-12)
+        assert float(r["total_yield_g_change_pct"]) == pytest.approx(
+            100.0 * (float(run["metrics/total_yield_g"]) / base - 1.0), rel=1e-9, abs=1e-9
+        )
+    assert float(rows[1]["total_yield_g_change_pct"]) < -50.0  # no coupling, no coherent ejection
+    assert float(rows[2]["total_yield_g_change_pct"]) > 0.0  # wider ducts let more milk out
+    assert "residual_cx43=0.0" in rows[1]["doses"] and rows[0]["doses"] == ""
     arch = load(tmp_path / "summary.h5")
     assert arch.attrs["kind"] == "ablation"
     assert arch.units["summary/total_yield_g"] == "g"
-    assert (tmp_path / "summary.png").stat().st_size > 5_000
+    # one bar per intervention: cx43_ko's loss in red, warmth's gain in green
+    assert_picture(tmp_path / "summary.png", (7, 0.35 * 2 + 1.5), ("tab:red", "tab:green"))
 
 
 def test_mer_ablate_rejects_unknown_intervention(tmp_path):
@@ -84,4 +102,5 @@ def test_cx43_sweep_writes_archive_and_figure(tmp_path):
     yields = arch["sweep/total_yield_g"]
     assert sync[0] < 0.5 * sync[1]  # coupling makes the myoepithelium contract in step
     assert yields[0] < 0.5 * yields[1]
-    assert (tmp_path / "sweep.png").stat().st_size > 5_000
+    # yield (blue) and contraction (green) change, synchrony (orange) against Cx43 function
+    assert_picture(tmp_path / "sweep.png", (6, 4), ("tab:blue", "tab:green", "tab:orange"))
