@@ -345,10 +345,15 @@ SPECS: dict[str, Spec] = {
     "intervention.terbutaline.efficacy": frac(
         "no change in intramammary pressure with isoproterenol (goat); unchecked"
     ),
-    "intervention.stress.level": Spec("1", "1 = mental arithmetic (Ueda 1994)", float, 0.0),
-    "intervention.stress.central_block_per_level": frac("fewer pulses: 2.25 -> 1.28 per 20 min (Ueda 1994); " + MODEL),
-    "intervention.stress.delivery_loss_per_level": frac("sympathetic vasoconstriction (direction only; unchecked)"),
-    "intervention.stress.duct_tone_loss_per_level": frac("adrenaline constricts ducts (direction only; unchecked)"),
+    "intervention.stress_mental.drive_block": frac(
+        "mental arithmetic: OT pulses 2.25 -> 1.28 per 20 min (Ueda 1994); fitted to that ratio on the default "
+        "pump session"
+    ),
+    "intervention.stress.drive_block": frac("stress_mental's drive_block under the old name `stress`"),
+    "intervention.stress_pain.release_block": frac(
+        "pain and distraction: less milk, restored by injected OT (Newton & Newton 1948); share of the OT per "
+        "burst blocked, size an assumption"
+    ),
     "intervention.alcohol.g_per_kg": Spec(
         "g/kg",
         "Cobo 1973 dose bands",
@@ -463,7 +468,8 @@ FITTED = (  # set so that the model reproduces a target (the source names it; me
     "neuro.fatigue_rate_per_s",
     "neuro.fatigue_tau_s",
     "neuro.conditioned_drive",
-    "intervention.stress.central_block_per_level",
+    "intervention.stress_mental.drive_block",
+    "intervention.stress.drive_block",
     "intervention.alcohol.half_block_g_per_kg",
     "intervention.alcohol.hill",
 )
@@ -508,8 +514,7 @@ ASSUMPTION = (  # a prior, a size nothing measured pins down, or a structural ch
     "neuro.n_neurons",
     "neuro.n_bundles",
     "intervention.terbutaline.efficacy",
-    "intervention.stress.delivery_loss_per_level",
-    "intervention.stress.duct_tone_loss_per_level",
+    "intervention.stress_pain.release_block",
     "intervention.warmth.duct_dilation",
     "intervention.labour_ot.release_scale",
     "intervention.obesity.generations_lost",
@@ -574,7 +579,6 @@ SETTING = (  # the experiment, a dose, a switch, the resolution or the numerics:
     "intervention.atosiban.infusion_ug_per_min",
     "intervention.nifedipine.plasma_ng_per_mL",
     "intervention.mgso4.serum_mM",
-    "intervention.stress.level",
     "intervention.alcohol.g_per_kg",
     "intervention.alcohol.central_fraction",
     "intervention.morphine.dose_mg",
