@@ -20,6 +20,7 @@ import sys
 import h5py
 import numpy as np
 import pytest
+from pictures import assert_picture
 
 import mer.archive.write as write
 import mer.cli.guard as guard
@@ -853,7 +854,7 @@ def test_a_good_archive_is_reported(tmp_path, capsys, good_archive):
         report_cli.main([str(path)])
     assert ended.value.code == 0
     assert "total_yield_g" in capsys.readouterr().out
-    assert (tmp_path / "run_tree.png").stat().st_size > 1000
+    assert_picture(tmp_path / "run_tree.png", (6.5, 6), ("tab:red",), min_pixels=30)  # the nipple in red
 
 
 def test_archives_without_checksums_still_load(tmp_path):

@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import pytest
+from pictures import assert_picture
 
 from mer.archive import load, save_simulation
 from mer.simulate import simulate
@@ -95,5 +96,6 @@ def test_mer_simulate_both_breasts(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "left" in proc.stdout and "right" in proc.stdout
-    assert (tmp_path / "flow.png").stat().st_size > 10_000
+    # both breasts' curves (cyan, orange) beside the totals (blue)
+    assert_picture(tmp_path / "flow.png", (8, 6), ("tab:blue", "tab:cyan", "tab:orange"))
     assert load(tmp_path / "run.h5").config["breasts"] == 2
