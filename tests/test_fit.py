@@ -217,24 +217,29 @@ def test_a_killed_fit_resumes_from_its_checkpoint_to_the_same_result(mother_file
         fit(short + ["fit.resume=true"], checkpoint_path=tmp_path / "absent.h5")
 
 
-def test_fit_configuration_errors_name_the_field(mother_file):
-    cases = [
-        ([], "data.path: expected the path"),
-        (
-            [f"data.path={mother_file}", "+fit.parameters.alveoli.no_such={lower:1,upper:2}"],
-            "the model has no parameter alveoli.no_such",
-        ),
-        ([f"data.path={mother_file}", "fit.parameters.alveoli.ec50_pM.lower=30"], "starting value 16 lies outside"),
-        ([f"data.path={mother_file}", "fit.parameters.alveoli.ec50_pM.upper=1"], "expected lower < upper"),
-        ([f"data.path={mother_file}", "fit.parameters.alveoli.ec50_pM.scale=cubic"], "expected 'log' or 'linear'"),
-        ([f"data.path={mother_file}", "data.session=nobody"], "data.session: no session 'nobody'"),
-        ([f"data.path={mother_file}", "fit.n_starts=0"], r"fit.n_starts: expected a value in \[1, 64\], got 0"),
-        ([f"data.path={mother_file}", "fit.learning_rate=fast"], "fit.learning_rate: expected a number"),
-        ([f"data.path={mother_file}", "+fit.learning_rat=0.1"], "fit.learning_rat: unknown fit setting"),
-    ]
-    for overrides, message in cases:
-        with pytest.raises(ConfigError, match=message):
-            fit(overrides + ["fit.progress=false"])
+# (overrides after data.path=<the mother's file>, or without data, and the message expected)
+BAD_SETTINGS = {
+    "no data": (None, "data.path: expected the path"),
+    "unknown parameter": (
+        ["+fit.parameters.alveoli.no_such={lower:1,upper:2}"],
+        "the model has no parameter alveoli.no_such",
+    ),
+    "start below bounds": (["fit.parameters.alveoli.ec50_pM.lower=30"], "starting value 16 lies outside"),
+    "upper below lower": (["fit.parameters.alveoli.ec50_pM.upper=1"], "expected lower < upper"),
+    "unknown scale": (["fit.parameters.alveoli.ec50_pM.scale=cubic"], "expected 'log' or 'linear'"),
+    "unknown session": (["data.session=nobody"], "data.session: no session 'nobody'"),
+    "no starts": (["fit.n_starts=0"], r"fit.n_starts: expected a value in \[1, 64\], got 0"),
+    "rate not a number": (["fit.learning_rate=fast"], "fit.learning_rate: expected a number"),
+    "misspelt setting": (["+fit.learning_rat=0.1"], "fit.learning_rat: unknown fit setting"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SETTINGS)
+def test_fit_configuration_errors_name_the_field(mother_file, case):
+    overrides, message = BAD_SETTINGS[case]
+    data = [] if overrides is None else [f"data.path={mother_file}", *overrides]
+    with pytest.raises(ConfigError, match=message):
+        fit(data + ["fit.progress=false"])
 
 
 def _with_values(result, **scale):
