@@ -11,6 +11,7 @@ from mer.alveoli.population import AlveolarPopulation, build_population
 from mer.ducts.anatomy import generated_anatomy, lobe_directions, place_segments
 from mer.ducts.tree import DuctTree, dichotomous_tree
 from mer.interventions import apply_intervention
+from mer.neuro.fluctuation import fluctuation_draws
 from mer.neuro.network import bundle_membership
 
 
@@ -115,6 +116,8 @@ def build_breast(cfg: dict, seed: int) -> Setup:
         structure["member_cell"] = jnp.asarray(cell)
         structure["member_bundle"] = jnp.asarray(bundle)
         structure["z_excitability"] = jnp.asarray(rng.standard_normal(n_neurons))
+        draws = fluctuation_draws(int(cfg.get("session_seed", 0)))
+        structure.update({k: jnp.asarray(v) for k, v in draws.items()})
     return Setup(
         start,
         end,

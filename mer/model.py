@@ -19,7 +19,8 @@ import jax.numpy as jnp
 
 from mer.alveoli.activation import activation_rhs, active_fraction, gap_junction_current
 from mer.alveoli.compression import compression_mmHg
-from mer.alveoli.mechanics import coherence, outlet_conductance, pressure_mmHg, secretion_mL_per_s, tension_mmHg
+from mer.alveoli.basket import coherence
+from mer.alveoli.mechanics import outlet_conductance, pressure_mmHg, secretion_mL_per_s, tension_mmHg
 from mer.alveoli.receptor import ec50_pM, occupancy, receptor_signal
 from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
 from mer.circulation.exogenous import exogenous_input_mU_per_s
@@ -28,6 +29,7 @@ from mer.circulation.transit import TRANSIT_STAGES, mammary_arterial_pM, transit
 from mer.ducts.network import poiseuille_conductance, solve_tree
 from mer.ducts.tree import DuctTree
 from mer.ducts.wall import area_ratio_rate
+from mer.neuro.fluctuation import drive_factor
 from mer.neuro.network import network_rhs, synchrony
 from mer.neuro.pituitary import burst_release_mU_per_s
 from mer.neuro.pulses import pulse_release_mU_per_s
@@ -145,16 +147,19 @@ MAMMARY_KEYS = (
 )
 
 
-def central_rhs(t, y, params, structure, mode, stim):
-    """Derivatives of the shared state: afferent drive, OT neurons, pituitary store, plasma OT, atosiban."""
+def central_rhs(t, y, params, structure, mode, stim, afferent=None):
+    """Derivatives of the shared state: afferent drive, OT neurons, pituitary store, plasma OT, atosiban.
+    `afferent`: the nipples' afferent input when given (both breasts: mer/breasts.py), else this breast's."""
     dy = {}
     s = params["stimulus"]
     if mode == "network":
         n = params["neuro"]
-        afferent = afferent_input(t, y["removed"], s, stim[0], stim[1])
+        if afferent is None:
+            afferent = afferent_input(t, y["removed"], s, stim[0], stim[1])
         # conditioned drive (the mother expects the feed) acts from t = 0, before the stimulus
         # starts at stimulus.start_s (anticipatory release: McNeilly et al. 1983)
-        target = n["drive_gain"] * afferent + n["conditioned_drive"]
+        fluctuation = drive_factor(t, structure["drive_mode_z"], structure["drive_mode_phase"], n)
+        target = n["drive_gain"] * afferent * fluctuation + n["conditioned_drive"]
         dy["afferent_drive"] = (target - y["afferent_drive"]) / n["drive_tau_s"]
         members = (structure["member_cell"], structure["member_bundle"])
         dy["neuron_rate"], dy["bundle_ot"], dy["neuron_fatigue"] = network_rhs(

@@ -47,7 +47,10 @@ SEED_LIMIT = "a 32-bit seed (NumPy, JAX and the archive's integer attribute; the
 
 MODEL = "model constant, tuned to the observed sessions (docs/literature.md)"
 SPECS: dict[str, Spec] = {
-    "seed": Spec("1", "random seed", int, 0, 2**31 - 1, limit=SEED_LIMIT),
+    "seed": Spec("1", "random seed of the mother (anatomy, agents, neurons)", int, 0, 2**31 - 1, limit=SEED_LIMIT),
+    "session_seed": Spec(
+        "1", "random seed of the session (fluctuation of the afferent drive)", int, 0, 2**31 - 1, limit=SEED_LIMIT
+    ),
     "breasts": Spec(
         "1", "1 one breast; 2 both, one shared OT drive (Prime 2009: 95.5 % of flow rises coincide)", int, 1, 2
     ),
@@ -58,6 +61,7 @@ SPECS: dict[str, Spec] = {
         "one feed or pumping session lasts 15-40 min (Kent et al. 2008); longer than a day is not a session",
     ),
     "plot": Spec("1", "write flow.png", bool),
+    "mechanism": Spec("1", "what ends each contraction: desensitisation | store | threshold (configs/mechanism/)", str),
     "quiet": Spec("1", "no progress bars, only warnings on the console (mer/progress.py)", bool),
     # circulation
     "params.circulation.half_life_s": pos(
@@ -146,7 +150,11 @@ SPECS: dict[str, Spec] = {
         "1", "spread of receptor density between lobules (unchecked)", float, 0.0
     ),
     "params.alveoli.antagonist_ki_nM": pos("nM", "atosiban Ki ~10 nM (Phaneuf 1994)"),
-    "params.alveoli.desensitisation_tau_s": pos("s", "OT receptor desensitisation (tachyphylaxis; unchecked)"),
+    "params.alveoli.desensitisation_tau_s": pos(
+        "s",
+        "OT receptor desensitisation: hours at nM in myometrium (Phaneuf 1998; Balki 2013); "
+        "60 s only in mechanism=desensitisation, fitted to separate ejections",
+    ),
     "params.alveoli.signal_rate_per_s": Spec("1/s", MODEL, float, 0.0),
     "params.alveoli.stretch_rate_per_s": Spec("1/s", "stretch-activated (Piezo1-like) influx; " + MODEL, float, 0.0),
     "params.alveoli.cicr_rate_per_s": Spec(
@@ -157,13 +165,26 @@ SPECS: dict[str, Spec] = {
     "params.alveoli.activation_tau_s": pos("s", "Ca2+ removal; " + MODEL),
     "params.alveoli.recovery_tau_s": pos("s", "store refilling; " + MODEL),
     "params.alveoli.inactivation_rate_per_s": Spec("1/s", "store depletion; " + MODEL, float, 0.0),
+    "params.alveoli.store_gating": frac("share of receptor-driven Ca2+ release drawn from the releasable store"),
     "params.alveoli.gap_junction_rate_per_s": Spec(
         "1/s", "Cx43 coupling per edge (myometrium 32 nS/pair, Miyoshi 1996); " + MODEL, float, 0.0
     ),
     "params.alveoli.cx43": frac("Cx43 function, 1 normal, 0 knockout (Plante & Laird 2008)"),
     "params.alveoli.ca_entry": Spec("1", "Ca2+ entry scale, 1 normal (calcium blockers lower it)", float, 0.0),
-    "params.alveoli.coherence_without_cx43": frac(
-        "basket coherence without Cx43; OT fails to deliver milk (Plante & Laird 2008); unchecked"
+    "params.alveoli.basket_cells": Spec(
+        "1",
+        "myoepithelial cells around one alveolus: 'a relatively small number of basal cells' wraps each "
+        "alveolar unit (mouse); no count per human alveolus found; assumption",
+        float,
+        1.0,
+        1.0e4,
+        limit="a basket of more than 10^4 cells is no alveolus",
+    ),
+    "params.alveoli.coupling_margin": pos(
+        "1",
+        "gap-junction coupling of a basket's cells over the critical coupling (mer/alveoli/basket.py); at 2, "
+        "losing more than half of Cx43 function abolishes the coherent squeeze, as in G60S mice whose reduced "
+        "Cx43 left OT unable to deliver milk (Plante & Laird 2008); assumption",
     ),
     "params.alveoli.contractility": Spec("1", "contractile response, 1 normal", float, 0.0),
     "params.alveoli.max_tension_mmHg": upto(
@@ -298,6 +319,16 @@ SPECS: dict[str, Spec] = {
     "neuro.fatigue_weight": Spec("1", MODEL, float, 0.0),
     "neuro.fatigue_rate_per_s": Spec("1/s", "burst duration; " + MODEL, float, 0.0),
     "neuro.fatigue_tau_s": pos("s", "inter-burst interval ~1.5-4 min (docs/literature.md); " + MODEL),
+    "neuro.drive_fluctuation_sd": Spec(
+        "1",
+        "log sd of the session's fluctuation of the afferent drive: intervals vary within a session "
+        "and each mother keeps her pattern (Prime et al. 2011); size an assumption",
+        float,
+        0.0,
+        2.0,
+        limit="above 2 the drive would swing by more than a factor 7 either way within minutes",
+    ),
+    "neuro.drive_fluctuation_tau_s": pos("s", "time scale of the drive's fluctuation (assumption)"),
     "neuro.conditioned_drive": Spec(
         "1",
         "anticipatory release 3-10 min before suckling in all 10 women (McNeilly et al. 1983); size unchecked",
@@ -305,6 +336,11 @@ SPECS: dict[str, Spec] = {
         0.0,
     ),
     "neuro.central_block": frac("central block of afferent drive (0 none)"),
+    "neuro.bilateral_summation": frac(
+        "breasts=2: share of the weaker nipple's afferent input added to the stronger's (0 the stronger alone, 1 "
+        "the sum). Simultaneous pumping gives more ejections than sequential (Prime 2012); how the two afferents "
+        "add is not measured: an assumption"
+    ),
     "neuro.onsets_s": Spec("s", "pulse centres", list),
     "neuro.amounts_mU": Spec("mU", "35-80 mU per pulse (docs/literature.md)", list, 0.0),
     "neuro.widths_s": Spec("s", "pulse width (surges < 1 min, Weitzman 1980)", list, 0.0, math.inf, True),
@@ -487,7 +523,9 @@ ASSUMPTION = (  # a prior, a size nothing measured pins down, or a structural ch
     "params.alveoli.sensitivity_sd",
     "params.alveoli.lobule_sensitivity_sd",
     "params.alveoli.desensitisation_tau_s",
-    "params.alveoli.coherence_without_cx43",
+    "params.alveoli.store_gating",
+    "params.alveoli.basket_cells",
+    "params.alveoli.coupling_margin",
     "params.alveoli.myoepithelium_sd",
     "params.alveoli.elastic_mmHg",
     "params.ducts.milk_viscosity_mPa_s",
@@ -513,6 +551,9 @@ ASSUMPTION = (  # a prior, a size nothing measured pins down, or a structural ch
     "stimulus.switch_volume_mL",
     "neuro.n_neurons",
     "neuro.n_bundles",
+    "neuro.bilateral_summation",
+    "neuro.drive_fluctuation_sd",
+    "neuro.drive_fluctuation_tau_s",
     "intervention.terbutaline.efficacy",
     "intervention.stress_pain.release_block",
     "intervention.warmth.duct_dilation",
@@ -527,10 +568,12 @@ ASSUMPTION = (  # a prior, a size nothing measured pins down, or a structural ch
 )
 SETTING = (  # the experiment, a dose, a switch, the resolution or the numerics: chosen by the user
     "seed",
+    "session_seed",
     "breasts",
     "duration_s",
     "plot",
     "quiet",
+    "mechanism",
     "params.circulation.two_compartment",
     "params.pituitary.release_scale",
     "params.exogenous.iv_bolus_mU",

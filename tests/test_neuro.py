@@ -23,7 +23,8 @@ def test_no_bursts_without_suckling():
 
 def test_bursts_only_above_a_drive_threshold(baseline):
     """Silent state stable below threshold (drive 0.6 x input), relaxation oscillation above."""
-    weak = simulate(["neuro.drive_gain=0.6"])
+    # the network's own threshold: without the session's fluctuation of the drive
+    weak = simulate(["neuro.drive_gain=0.6", "neuro.drive_fluctuation_sd=0.0"])
     assert burst_onsets(weak).size == 0
     assert burst_onsets(baseline).size >= 3
 
@@ -47,17 +48,19 @@ def test_plasma_half_life_fitted_after_a_pulse():
     assert 3.0 <= half_life_min <= 4.0
 
 
-def test_human_timing_over_20_seeds():
-    """First release 30-150 s, 4-6 bursts per 15 min, intervals 60-300 s (docs/literature.md)."""
+def test_human_timing_over_20_mothers_and_sessions():
+    """First release 30-150 s, 4-6 bursts per 15 min, intervals within the range Idei et al. 2024
+    observed between high-flow periods (68-371 s; docs/literature.md)."""
     firsts, counts, intervals = [], [], []
     for seed in range(20):
-        onsets = burst_onsets(simulate([f"seed={seed}", "anatomy.n_alveoli=200", "anatomy.generations=2"]))
+        small = [f"seed={seed}", f"session_seed={seed}", "anatomy.n_alveoli=200", "anatomy.generations=2"]
+        onsets = burst_onsets(simulate(small))
         firsts.append(onsets[0])
         counts.append(onsets.size)
         intervals.extend(np.diff(onsets))
     assert 30 <= min(firsts) and max(firsts) <= 150
     assert 4 <= min(counts) and max(counts) <= 6
-    assert 60 <= min(intervals) and max(intervals) <= 300
+    assert 68 <= min(intervals) and max(intervals) <= 371
 
 
 def test_two_compartment_plasma_decays_with_de_groot_half_lives():

@@ -1,11 +1,13 @@
 """Ca2+-like activation of the myoepithelial basket of each alveolus agent.
 
-    da/dt = (k_sig s + k_str phi^4 + k_cicr h a^m/(a^m + K^m)) (1 - a) - a / tau_a + D_gap sum_j (a_j - a_i)
+    da/dt = (k_sig s g(h) + k_str phi^4 + k_cicr h a^m/(a^m + K^m)) (1 - a) - a / tau_a + D_gap sum_j (a_j - a_i)
     dh/dt = (1 - h) / tau_h - k_h a h
 
 s is the receptor signal, phi^4 a stretch (Piezo1-like) influx in full alveoli, the a^m term
 regenerative Ca2+ release from stores that makes the unit excitable, h the fraction of releasable
-store left (refractoriness, ends each event). Myoepithelial Ca2+ responses to OT are a store-release
+store left (refractoriness, ends each event), g(h) = 1 - w + w h with w = `store_gating`: with
+w = 1 (mechanism=store) the receptor-driven (IP3) release draws on the same store, so sustained OT
+gives a transient and then oscillations instead of a sustained rise. Myoepithelial Ca2+ responses to OT are a store-release
 transient followed by oscillations (Davis et al. 2015 PNAS); gap junctions (Cx43) couple
 neighbouring cells so that activation spreads between alveoli (Stevenson et al. 2020 PNAS). The
 coupling sum runs over an explicit edge list with segment_sum.
@@ -26,7 +28,9 @@ def gap_junction_current(activation, edge_i, edge_j):
 def activation_rhs(activation, recovery, signal, fullness, coupling, a):
     an = activation ** a["cicr_hill"]
     regenerative = a["cicr_rate_per_s"] * recovery * an / (an + a["cicr_half_activation"] ** a["cicr_hill"])
-    influx = a["ca_entry"] * (a["signal_rate_per_s"] * signal + a["stretch_rate_per_s"] * fullness**4) + regenerative
+    # receptor-driven (IP3) release draws on the same store when store_gating = 1
+    release = a["signal_rate_per_s"] * signal * (1.0 - a["store_gating"] + a["store_gating"] * recovery)
+    influx = a["ca_entry"] * (release + a["stretch_rate_per_s"] * fullness**4) + regenerative
     d_act = (
         influx * (1.0 - activation)
         - activation / a["activation_tau_s"]

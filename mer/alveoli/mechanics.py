@@ -1,9 +1,8 @@
 """Tension, pressure, outlet and secretion of each alveolus agent.
 
 Tension follows activation by a Hill law, scaled by the agent's myoepithelial complement and by the
-coherence of its basket: with Cx43 the basket's cells contract together; without it they contract
-out of step and the alveolus is barely squeezed (Plante & Laird 2008 Dev Biol: in Cx43 G60S mice
-OT fails to deliver milk). Pressure = elastic recoil + tension (sow intramammary pressure 20-49
+coherence of its basket, which follows from the gap-junction coupling of its cells
+(mer/alveoli/basket.py). Pressure = elastic recoil + tension (sow intramammary pressure 20-49
 mmHg at ejection, J Physiol 1982;333:577). Contraction also shortens and widens the ductule that
 drains the alveolus (Ramsay 2004: ducts dilate at ejection), so the outlet conductance rises with
 tension from a small resting value: milk flows little before the first ejection. The outlet closes
@@ -16,9 +15,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-
-def coherence(a):
-    return a["coherence_without_cx43"] + (1.0 - a["coherence_without_cx43"]) * a["cx43"]
+from mer.alveoli.basket import coherence
 
 
 def tension_mmHg(activation, myoepithelium, a):

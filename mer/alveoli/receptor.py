@@ -8,9 +8,11 @@ graded the breast's response to the size of an OT pulse is. Atosiban shifts EC50
 EC50 (1 + A_free / Ki) (Phaneuf 1994). The in-vivo effective EC50 is far below the in-vitro
 1-9 nM (prior 10-100 pM, docs/literature.md).
 
-Receptors desensitise under sustained OT (tachyphylaxis): the signal that drives Ca2+ release is
-the occupancy above a desensitised fraction that follows occupancy with time constant tau_des, so
-each rise of plasma OT (one pulse) gives one transient signal even while OT stays elevated.
+Receptors desensitise under sustained OT: the signal that drives Ca2+ release is the occupancy
+above a desensitised fraction that follows occupancy with time constant tau_des. How fast is the
+mechanism's choice (configs/mechanism/): 60 s in `desensitisation`, so each rise of plasma OT gives
+one transient signal even while OT stays raised; hours in `store` and `threshold`, as measured in
+myometrium (Phaneuf 1998; Balki 2013), where the signal follows OT.
 """
 
 from __future__ import annotations

@@ -27,7 +27,11 @@ def save_validation(path, result):
         f.attrs["summary"] = summary_line(result)
         m = f.create_group("mothers")
         for field, values in result.mothers.items():
-            dataset(m, field, np.asarray(values), "1" if field == "seed" else metric_unit(field), ("mother",))
+            unit = "1" if field in ("seed", "session_seed") else metric_unit(field)
+            dataset(m, field, np.asarray(values), unit, ("mother",))
+        timing = f.create_group("timing")  # intervals within and between mothers (mer/validation/timing.py)
+        for key, value in result.timing.items():
+            timing.attrs[key] = value
         for name, values in result.values.items():
             g = f.create_group(f"conditions/{name}")
             g.attrs["overrides"] = " ".join(result.config["conditions"][name].get("overrides", []))

@@ -29,12 +29,12 @@ log = logging.getLogger("mer.cli.validate")
 
 @hydra.main(config_path=str(config_dir()), config_name="validate", version_base=None)
 def main(cfg: DictConfig) -> None:
+    configure()  # persistent compilation cache (mer/runtime.py), before equinox is imported
     from mer.archive.validation import save_validation
     from mer.validation.report import markdown, summary_line
     from mer.validation.run import run_validation
     from mer.validation.targets import TargetError
 
-    configure()  # persistent compilation cache (mer/runtime.py)
     set_quiet(cfg.get("quiet", False))
     hc = HydraConfig.get()
     out_dir = pathlib.Path(hc.runtime.output_dir)

@@ -133,6 +133,9 @@ def _check_save_steps(cfg):
             raise ConfigError(f"solver.{name}: expected at most duration_s ({duration:g} s), got {solver[name]!r}")
 
 
+MECHANISMS = ("desensitisation", "store", "threshold")  # configs/mechanism/
+
+
 def _check_consistency(cfg):
     _check_group_kinds(cfg)
     _check_save_steps(cfg)
@@ -149,6 +152,8 @@ def _check_consistency(cfg):
         )
     if an["kind"] == "generated" and not an["n_lobes_min"] <= an["n_lobes_max"]:
         raise ConfigError("anatomy.n_lobes_min: expected at most anatomy.n_lobes_max")
+    if cfg.get("mechanism", "desensitisation") not in MECHANISMS:
+        raise ConfigError(f"mechanism: expected one of {', '.join(MECHANISMS)}, got {cfg['mechanism']!r}")
     st = cfg["stimulus"]
     if st["kind"] not in ("pump", "infant"):
         raise ConfigError(f"stimulus.kind: expected 'pump' or 'infant', got {st['kind']!r}")

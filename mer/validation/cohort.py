@@ -3,7 +3,8 @@ sessions solved as batches (`vmap` over mothers, chunked to bound memory).
 
 Each distribution in `configs/validate.yaml` (`cohort.mother`) names the configuration field it
 sets, its law and its source or status. Every mother also gets her own seed, which draws her
-agents' heterogeneity and her neurons' excitability.
+agents' heterogeneity and her neurons' excitability, and a session seed, which draws the
+fluctuation of her afferent drive in one session (mer/neuro/fluctuation.py).
 """
 
 from __future__ import annotations
@@ -69,8 +70,10 @@ def sample_mothers(spec: dict, n: int, seed: int) -> dict[str, np.ndarray]:
     child of `numpy.random.SeedSequence(seed)` per field, so adding a field leaves the others."""
     spec = flatten_mother_spec(spec)
     check_mother_spec(spec)
-    children = np.random.SeedSequence(seed).spawn(len(spec) + 1)
+    children = np.random.SeedSequence(seed).spawn(len(spec) + 2)
     out = {"seed": np.random.default_rng(children[0]).integers(0, 2**31 - 1, n)}
+    # the last child: each mother's session seed (the fluctuation of her afferent drive)
+    out["session_seed"] = np.random.default_rng(children[-1]).integers(0, 2**31 - 1 - SESSIONS_MAX, n)
     for child, (field, p) in zip(children[1:], sorted(spec.items())):
         rng = np.random.default_rng(child)
         lo, hi = p.get("low", -np.inf), p.get("high", np.inf)
@@ -87,6 +90,9 @@ def sample_mothers(spec: dict, n: int, seed: int) -> dict[str, np.ndarray]:
     return out
 
 
+SESSIONS_MAX = 100  # repeat sessions of one mother take session seeds s, s + 1, ...
+
+
 def set_path(cfg: dict, path: str, value) -> None:
     node = cfg
     *parents, leaf = path.split(".")
@@ -97,10 +103,13 @@ def set_path(cfg: dict, path: str, value) -> None:
     node[leaf] = type(node[leaf])(value) if isinstance(node[leaf], (int, float)) else value
 
 
+INTEGER_FIELDS = ("seed", "session_seed")
+
+
 def mother_config(base: dict, mothers: dict, k: int) -> dict:
     cfg = copy.deepcopy(base)
     for field, values in mothers.items():
-        set_path(cfg, field, int(values[k]) if field == "seed" else float(values[k]))
+        set_path(cfg, field, int(values[k]) if field in INTEGER_FIELDS else float(values[k]))
     return cfg
 
 

@@ -85,6 +85,20 @@ def resolution_lines(result) -> list[str]:
     ]
 
 
+def timing_lines(result) -> list[str]:
+    t = result.timing
+    if not t or t.get("within_cv") != t.get("within_cv"):
+        return ["**Timing.** Too few mothers with two or more intervals to compare their timing.", ""]
+    return [
+        f"**Timing.** {int(t['mothers'])} mothers, {int(t['sessions'])} sessions each (other session seeds: a new "
+        f"fluctuation of the afferent drive), {int(t['intervals'])} intervals, mean {t['mean_interval_s']:.0f} s. "
+        f"Coefficient of variation of the interval within a mother {t['within_cv']:.2f}, between the mothers' means "
+        f"{t['between_cv']:.2f}; share of the interval's variance between mothers {t['between_share']:.2f} "
+        "(Prime et al. 2011: intervals vary within a session, each mother keeps her own pattern).",
+        "",
+    ]
+
+
 def markdown(result) -> str:
     cfg = result.config
     c = counts(result)
@@ -105,6 +119,7 @@ def markdown(result) -> str:
         "",
     ]
     lines += resolution_lines(result)
+    lines += timing_lines(result)
     lines += ["## Counts", "", "| role | scale | pass | fail | not computed |", "|---|---|---|---|---|"]
     for role in ROLES:
         for scale in (*SCALES, "all"):

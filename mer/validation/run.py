@@ -12,8 +12,9 @@ from mer.config.compose import compose_config
 from mer.config.validate import ConfigError
 from mer.simulate import SolverError
 from mer.validation import metrics as vm
-from mer.validation.cohort import mother_config, sample_mothers, solve_cohort
+from mer.validation.cohort import SESSIONS_MAX, mother_config, sample_mothers, solve_cohort
 from mer.validation.targets import Target, Verdict, judge, load_targets
+from mer.validation.timing import interval_variation
 
 VALIDATION_KEYS = ("cohort", "targets", "conditions")
 CONTROL = "pump"
@@ -26,8 +27,6 @@ RATIOS = {
 }
 # metrics with one value for the whole cohort of a condition (shares of mothers, failed solves)
 COHORT_LEVEL = ("ejection_fraction_of_mothers", "ot_response_fraction", "anticipatory_release_fraction", "solve_failed")
-# per-mother differences of a condition from the same mother's control session
-DIFFERENCES = {"n_ejections_difference": "n_ejections"}
 # per-mother differences of a condition from the same mother's control session
 DIFFERENCES = {"n_ejections_difference": "n_ejections"}
 METRICS = (
@@ -74,6 +73,7 @@ class ValidationResult:
     curves: dict[str, dict[str, np.ndarray]]  # condition -> a few mothers' curves for the figures
     wall_s: dict[str, float]
     resolution: dict[str, tuple[float, float]]  # metric -> (coarse mean, full-resolution mean), same mothers
+    timing: dict[str, float] = dataclasses.field(default_factory=dict)  # mer/validation/timing.py
 
 
 def select_targets(cfg: dict) -> list[Target]:
@@ -89,7 +89,7 @@ def select_targets(cfg: dict) -> list[Target]:
 
 def check_cohort(cfg: dict) -> None:
     c = cfg["cohort"]
-    for key, least in (("n", 1), ("chunk", 1), ("condition_n", 1), ("resolution_check", 0)):
+    for key, least in (("n", 1), ("chunk", 1), ("condition_n", 1), ("resolution_check", 0), ("repeat_sessions", 1)):
         if isinstance(c.get(key), bool) or not isinstance(c.get(key), int) or c[key] < least:
             raise ConfigError(f"cohort.{key}: expected an integer >= {least}, got {c.get(key)!r}")
     for name, cond in cfg["conditions"].items():
@@ -178,6 +178,20 @@ def resolution_check(overrides, mothers, cfg, coarse: dict) -> dict:
     return {m: (float(np.nanmean(coarse[m][:k])), float(np.nanmean(values[m]))) for m in RESOLUTION_METRICS}
 
 
+def repeat_sessions(overrides, mothers, cfg, control_onsets) -> dict:
+    """The first `cohort.condition_n` mothers' control session again with `cohort.repeat_sessions`
+    - 1 other session seeds each; the variation of their intervals within and between mothers."""
+    c = cfg["cohort"]
+    k = min(c["condition_n"], c["n"])
+    onsets = [[o] for o in control_onsets[:k]]
+    for r in range(1, min(c["repeat_sessions"], SESSIONS_MAX)):
+        shifted = {**mothers, "session_seed": mothers["session_seed"] + r}
+        _, _, _, more = _solve_condition(overrides, shifted, k, min(c["chunk"], k), cfg["conditions"][CONTROL], None)
+        for m, o in enumerate(more):
+            onsets[m].append(o)
+    return {"sessions": float(c["repeat_sessions"]), **interval_variation(onsets)}
+
+
 def run_validation(overrides=(), progress=None) -> ValidationResult:
     """The whole report's numbers. `overrides`: Hydra overrides of configs/validate.yaml."""
     overrides = list(overrides)
@@ -222,6 +236,11 @@ def run_validation(overrides=(), progress=None) -> ValidationResult:
             "accepted_steps": batch.accepted_steps,
         }
         curves[name]["onsets"] = onsets[: shown.stop]
+        if name == CONTROL:
+            control_onsets = onsets
+    start = time.perf_counter()
+    timing = repeat_sessions(overrides, mothers, cfg, control_onsets)
+    wall["repeat sessions"] = time.perf_counter() - start
     start = time.perf_counter()
     resolution = resolution_check(overrides, mothers, cfg, values[CONTROL])
     wall["resolution check"] = time.perf_counter() - start
@@ -231,4 +250,4 @@ def run_validation(overrides=(), progress=None) -> ValidationResult:
             verdicts[t.id] = judge(t, [])
         else:
             verdicts[t.id] = judge(t, values[t.condition].get(t.metric, []))
-    return ValidationResult(cfg, targets, verdicts, mothers, values, curves, wall, resolution)
+    return ValidationResult(cfg, targets, verdicts, mothers, values, curves, wall, resolution, timing)
