@@ -10,15 +10,20 @@ The state is the shared part (afferent drive, neurons, pituitary store, plasma O
 and the mammary part (`MAMMARY_KEYS`) under "left" and "right"; `params` and `structure` are
 (left, right) pairs, the shared physiology read from the left one.
 
-The afferent drive is that of one breast (assumption, unchecked): a double pump stretches both
-nipples with the same vacuum and rhythm, and no measurement found here says how much more OT is
-released when both nipples are stimulated; what is measured is that both breasts eject together
-(Prime 2009, docs/literature.md), which one shared OT drive gives whatever its size. The afferent
-input reads the left breast's milk removed (it matters only for the infant's switch to nutritive
-sucking).
+The afferent drive comes from both nipples, each with its own stimulus and milk removed
+(`bilateral_afferent`). Simultaneous pumping gives more milk ejections than sequential pumping
+(Prime et al. 2012 Breastfeed Med 7:442), which a larger drive from two nipples is the simplest
+reading of; how the two afferent streams add at the OT neurons is not measured. The model adds the
+stronger nipple's input and a share `neuro.bilateral_summation` of the weaker one's: 0 is the
+stronger alone (occlusion), 1 the linear sum, between them sub-additive (an assumption;
+configs/neuro/network.yaml). With one nipple stimulated the input is that nipple's own, as in the
+one-breast model. That both breasts eject together (Prime 2009) follows from the one shared OT
+drive, whatever its size.
 """
 
 from __future__ import annotations
+
+import jax.numpy as jnp
 
 from mer.ducts.tree import DuctTree
 from mer.model import (
@@ -30,6 +35,7 @@ from mer.model import (
     initial_state,
     mammary_fluxes,
 )
+from mer.stimulus.pump import afferent_input
 
 SIDES = ("left", "right")
 # summed over both breasts; the other breast outputs are averaged with capacity weights
@@ -42,10 +48,21 @@ def _view(y, side):
     return {**shared, **y[side]}
 
 
+def bilateral_afferent(t, y, params, stim):
+    """Afferent input from both nipples: the stronger one's plus `bilateral_summation` times the
+    weaker one's (sub-additive between 0 and 1; module docstring). `params` is the (left, right) pair."""
+    left, right = (
+        afferent_input(t, y[side]["removed"], params[k]["stimulus"], stim[0], stim[1]) for k, side in enumerate(SIDES)
+    )
+    weaker_share = params[0]["neuro"]["bilateral_summation"]
+    return jnp.maximum(left, right) + weaker_share * jnp.minimum(left, right)
+
+
 def make_pair_vector_field(trees: tuple[DuctTree, DuctTree], mode: str, stim):
     def vector_field(t, y, args):
         params, structure = args
-        dy = central_rhs(t, _view(y, "left"), params[0], structure[0], mode, stim)
+        afferent = bilateral_afferent(t, y, params, stim) if mode == "network" else None
+        dy = central_rhs(t, _view(y, "left"), params[0], structure[0], mode, stim, afferent)
         for k, side in enumerate(SIDES):
             dy[side] = breast_rhs(t, _view(y, side), params[k], structure[k], trees[k], stim)
         return {k: ({m: dy[k][m] for m in y[k]} if k in SIDES else dy[k]) for k in y}

@@ -58,10 +58,56 @@ def test_average_anatomy_breasts_differ_only_in_agent_draws(pair):
     assert not np.allclose(left.structure["z_sensitivity"], right.structure["z_sensitivity"])
 
 
-def test_left_breast_matches_the_one_breast_run(pair):
-    """The breasts do not act on the shared drive under a pump, so the left breast of a pair is
-    the one-breast run with the same seed (up to the adaptive steps the extra breast changes)."""
-    one = simulate(SMALL)
+@pytest.fixture(scope="module")
+def one():
+    return simulate(SMALL)
+
+
+def test_drive_comes_from_both_nipples():
+    """At least one nipple's afferent input, exactly it when the other nipple is not stimulated;
+    `bilateral_summation` spans the stronger nipple alone (0) to the sum of both (1)."""
+    import jax.numpy as jnp
+
+    from mer.breasts import bilateral_afferent
+    from mer.build import build
+    from mer.config.compose import compose_config
+    from mer.stimulus.pump import afferent_input
+
+    setup = build(compose_config(["breasts=2", *SMALL]))
+    (left, right), _ = setup.pair()
+    stim = setup.stimulus
+    y = {side: {"removed": jnp.asarray(0.0)} for side in ("left", "right")}
+    idle = {**right, "stimulus": {**right["stimulus"], "start_s": jnp.asarray(1.0e6)}}  # right never pumped
+    for t in (30.0, 200.0, 600.0):  # stimulation phase, expression phase
+        alone = float(afferent_input(t, 0.0, left["stimulus"], stim[0], stim[1]))
+        assert alone > 0.0
+        assert float(bilateral_afferent(t, y, (left, idle), stim)) == alone
+        assert float(bilateral_afferent(t, y, (left, right), stim)) >= alone
+        for share, expected in ((0.0, alone), (1.0, 2.0 * alone)):  # both nipples pumped alike
+            p = {**left, "neuro": {**left["neuro"], "bilateral_summation": jnp.asarray(share)}}
+            assert float(bilateral_afferent(t, y, (p, right), stim)) == pytest.approx(expected, rel=1e-12)
+
+
+def test_two_nipples_release_at_least_as_much_ot_as_one(pair, one):
+    """Prime 2012: simultaneous pumping gives more ejections than sequential, read here as a larger
+    drive from two nipples: the neurons burst at least as often and release at least as much OT."""
+
+    def released_mU(r):
+        return np.trapezoid(r.timeseries["release_rate"], r.time)
+
+    def bursts(r):
+        bursting = r.timeseries["neuron_synchrony"] > 0.5
+        return int(np.sum(np.diff(bursting.astype(int)) == 1))
+
+    assert released_mU(pair) >= released_mU(one)
+    assert bursts(pair) >= bursts(one)
+
+
+def test_left_breast_matches_the_one_breast_run_when_one_nipple_drives(one):
+    """With bilateral_summation 0 the drive is one nipple's and the breasts do not act on it under a
+    pump, so the left breast of a pair is the one-breast run with the same seed (up to the adaptive
+    steps the extra breast changes)."""
+    pair = simulate(["breasts=2", "neuro.bilateral_summation=0", *SMALL])
     left = pair.breasts["left"]["metrics"]
     assert left["total_yield_g"] == pytest.approx(one.metrics["total_yield_g"], rel=0.01)
     np.testing.assert_allclose(left["mer_onsets_s"], one.metrics["mer_onsets_s"], atol=2.0)
