@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 import yaml
+from pictures import assert_picture
 
 from mer.config.compose import compose_config
 from mer.config.validate import ConfigError
@@ -209,8 +210,9 @@ def test_mer_validate_small_cohort_writes_report_archive_and_figures(tmp_path):
     run_cli(tmp_path, "cohort.n=4", "cohort.resolution_check=0", f"targets.include=[{','.join(ids)}]", *small)
     md = check_outputs(tmp_path, ids)
     assert "validation targets:" in md
-    for fig in ("cohort.png", "sessions.png", "ducts.png"):
-        assert (tmp_path / fig).stat().st_size > 10_000
+    assert_picture(tmp_path / "cohort.png", colours=("tab:orange",))  # the published values
+    assert_picture(tmp_path / "sessions.png", (13, 1.6 * 4 + 0.8), ("tab:blue",))  # four mothers' flow
+    assert_picture(tmp_path / "ducts.png", (8, 3.5), ("tab:blue", "tab:orange"))  # a mother, the published
 
 
 @pytest.mark.slow  # every condition: three compilations, ~3 min on 2 cores
