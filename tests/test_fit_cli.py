@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 import h5py
+import numpy as np
 import pytest
+from pictures import record_figures
 
 from mer.archive import load
 from mer.cli.fit import main
@@ -22,6 +24,7 @@ def test_mer_fit_reaches_the_targets_on_an_unseen_session(tmp_path, monkeypatch)
     monkeypatch.setattr(
         sys, "argv", ["mer-fit", f"data.path={data}", f"hydra.run.dir={tmp_path}", "fit.progress=false"]
     )
+    figures = record_figures(monkeypatch)
     main()
     arch = load(tmp_path / "fit.h5")
     assert arch.attrs["kind"] == "fit"
@@ -43,7 +46,18 @@ def test_mer_fit_reaches_the_targets_on_an_unseen_session(tmp_path, monkeypatch)
         assert ec50.attrs["unit"] == "pM"
         assert ec50.attrs["ci_low"] <= ec50[()] <= ec50.attrs["ci_high"]
         assert ec50.attrs["initial"] == compose_config([])["params"]["alveoli"]["ec50_pM"]
-    assert (tmp_path / "fit.png").stat().st_size > 20_000
+    # fit.png: the file's flow and the archived fit, in the units its labels name
+    ax_flow, ax_cum, ax_res = figures["fit.png"].axes
+    rows = [line for line in data.read_text().splitlines() if not line.startswith("#")]
+    observed = np.genfromtxt(rows, delimiter=",", names=True)
+    np.testing.assert_allclose(ax_flow.get_lines()[0].get_xdata(), observed["time_s"] / 60.0, rtol=1e-12)
+    np.testing.assert_allclose(ax_flow.get_lines()[0].get_ydata(), observed["flow_g_per_s"], rtol=1e-12)
+    inside = arch["fit/inside"][0] > 0
+    fitted = ax_cum.get_lines()[1]
+    np.testing.assert_allclose(fitted.get_xdata(), arch["fit/time"][inside] / 60.0, rtol=1e-12)
+    np.testing.assert_allclose(fitted.get_ydata(), arch["fit/predicted_cumulative"][0][inside], rtol=1e-9)
+    labels = [ax.get_ylabel() for ax in (ax_flow, ax_cum, ax_res)]
+    assert labels == ["flow (g/s)", "cumulative (g)", "flow residual (g/s)"] and ax_res.get_xlabel() == "time (min)"
 
 
 def test_mer_fit_bad_data_exits_with_the_message(tmp_path):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from pictures import assert_picture
 
 DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs" / "tutorials"
 
@@ -33,7 +34,8 @@ def test_simulate_tutorial(tmp_path):
 
 def test_dose_response_tutorial(tmp_path):
     out = run_tutorial("dose_response.md", tmp_path, 400)
-    assert out.count("yield change") == 4 and (tmp_path / "dose_response.png").is_file()
+    assert out.count("yield change") == 4
+    assert_picture(tmp_path / "dose_response.png", colours=("tab:blue",))  # the dose-response curve
 
 
 @pytest.mark.slow
