@@ -21,7 +21,7 @@ from mer.alveoli.activation import activation_rhs, active_fraction, gap_junction
 from mer.alveoli.compression import compression_mmHg
 from mer.alveoli.basket import coherence
 from mer.alveoli.mechanics import outlet_conductance, pressure_mmHg, secretion_mL_per_s, tension_mmHg
-from mer.alveoli.receptor import ec50_pM, occupancy, receptor_signal
+from mer.alveoli.receptor import log_ec50, occupancy, receptor_signal
 from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
 from mer.circulation.exogenous import exogenous_input_mU_per_s
 from mer.circulation.plasma import basal_peripheral_pM, basal_release_mU_per_s, plasma_rhs
@@ -189,10 +189,10 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
     a = params["alveoli"]
     dy = {"suck_phase": cycle_rate_per_s(t, y["removed"], params["stimulus"], stim[0], stim[1])}
     antagonist = free_nM(y["atosiban"], params["atosiban"])
-    ec50 = ec50_pM(y["fullness"], structure["z_sensitivity"], structure["z_lobule_sensitivity"], antagonist, a)
+    log_ec50_pM = log_ec50(y["fullness"], structure["z_sensitivity"], structure["z_lobule_sensitivity"], antagonist, a)
     c = params["circulation"]
     arterial = mammary_arterial_pM(y["arterial_transit"], y["plasma_ot"], c)
-    theta = occupancy(c["mammary_delivery"] * arterial, ec50, a["hill"])
+    theta = occupancy(c["mammary_delivery"] * arterial, log_ec50_pM, a["hill"])
     signal = receptor_signal(theta, y["desensitised"])
     dy["desensitised"] = (theta - y["desensitised"]) / a["desensitisation_tau_s"]
     coupling = gap_junction_current(y["activation"], structure["edge_i"], structure["edge_j"])
@@ -274,14 +274,14 @@ def initial_state(params, structure, n_neurons, n_bundles, mode):
     z = structure["z_fullness"]
     fullness = jax.nn.sigmoid(jnp.log(a["initial_fullness"] / (1.0 - a["initial_fullness"])) + a["fullness_sd"] * z)
     atosiban = initial_ng_per_mL(params["atosiban"])
-    ec50 = ec50_pM(
+    log_ec50_pM = log_ec50(
         fullness,
         structure["z_sensitivity"],
         structure["z_lobule_sensitivity"],
         free_nM(atosiban, params["atosiban"]),
         a,
     )
-    theta0 = occupancy(c["mammary_delivery"] * c["basal_pM"], ec50, a["hill"])
+    theta0 = occupancy(c["mammary_delivery"] * c["basal_pM"], log_ec50_pM, a["hill"])
     zero = jnp.zeros((), dtype=fullness.dtype)
     y = {
         "pituitary_store": params["pituitary"]["store_mU"] + zero,

@@ -88,9 +88,11 @@ def test_drive_comes_from_both_nipples():
             assert float(bilateral_afferent(t, y, (p, right), stim)) == pytest.approx(expected, rel=1e-12)
 
 
-def test_two_nipples_release_at_least_as_much_ot_as_one(pair, one):
+def test_two_nipples_release_at_least_as_much_ot_as_one(one):
     """Prime 2012: simultaneous pumping gives more ejections than sequential, read here as a larger
-    drive from two nipples: the neurons burst at least as often and release at least as much OT."""
+    drive from two nipples: with their inputs summed (`bilateral_summation` > 0; 0, the default,
+    takes the stronger nipple's) the neurons burst at least as often and release at least as much OT."""
+    pair = simulate(["breasts=2", "neuro.bilateral_summation=0.5", *SMALL])
 
     def released_mU(r):
         return np.trapezoid(r.timeseries["release_rate"], r.time)

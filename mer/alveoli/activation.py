@@ -18,6 +18,8 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from mer.alveoli.hill import hill
+
 
 def gap_junction_current(activation, edge_i, edge_j):
     """sum_j (a_j - a_i) over each agent's gap-junction edges."""
@@ -26,8 +28,7 @@ def gap_junction_current(activation, edge_i, edge_j):
 
 
 def activation_rhs(activation, recovery, signal, fullness, coupling, a):
-    an = activation ** a["cicr_hill"]
-    regenerative = a["cicr_rate_per_s"] * recovery * an / (an + a["cicr_half_activation"] ** a["cicr_hill"])
+    regenerative = a["cicr_rate_per_s"] * recovery * hill(activation, a["cicr_half_activation"], a["cicr_hill"])
     # receptor-driven (IP3) release draws on the same store when store_gating = 1
     release = a["signal_rate_per_s"] * signal * (1.0 - a["store_gating"] + a["store_gating"] * recovery)
     influx = a["ca_entry"] * (release + a["stretch_rate_per_s"] * fullness**4) + regenerative

@@ -16,13 +16,12 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from mer.alveoli.basket import coherence
+from mer.alveoli.hill import hill
 
 
 def tension_mmHg(activation, myoepithelium, a):
-    n = a["tension_hill"]
-    k = a["tension_half_activation"]
-    hill = activation**n / (activation**n + k**n)
-    return a["max_tension_mmHg"] * myoepithelium * coherence(a) * a["contractility"] * hill
+    drive = hill(activation, a["tension_half_activation"], a["tension_hill"])
+    return a["max_tension_mmHg"] * myoepithelium * coherence(a) * a["contractility"] * drive
 
 
 def pressure_mmHg(fullness, tension, a, external_mmHg=0.0):

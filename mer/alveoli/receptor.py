@@ -20,16 +20,27 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from mer.alveoli.hill import log_floor
+
+
+def log_ec50(fullness, z_sensitivity, z_lobule, antagonist_nM, a):
+    """log of each agent's EC50 [log pM]: arithmetic per agent (the log of a product)."""
+    return (
+        jnp.log(a["ec50_pM"])
+        - a["fullness_sensitivity"] * (fullness - 0.5)
+        + a["sensitivity_sd"] * z_sensitivity
+        + a["lobule_sensitivity_sd"] * z_lobule
+        + jnp.log1p(antagonist_nM / a["antagonist_ki_nM"])
+    )
+
 
 def ec50_pM(fullness, z_sensitivity, z_lobule, antagonist_nM, a):
-    fullness_factor = jnp.exp(-a["fullness_sensitivity"] * (fullness - 0.5))
-    receptor_factor = jnp.exp(a["sensitivity_sd"] * z_sensitivity + a["lobule_sensitivity_sd"] * z_lobule)
-    return a["ec50_pM"] * fullness_factor * receptor_factor * (1.0 + antagonist_nM / a["antagonist_ki_nM"])
+    return jnp.exp(log_ec50(fullness, z_sensitivity, z_lobule, antagonist_nM, a))
 
 
-def occupancy(conc_pM, ec50, n_hill):
-    x = (jnp.maximum(conc_pM, 0.0) / ec50) ** n_hill
-    return x / (1.0 + x)
+def occupancy(conc_pM, log_ec50_pM, n_hill):
+    """C^n / (C^n + EC50^n) from log EC50 (one exp per agent; mer/alveoli/hill.py)."""
+    return jax.nn.sigmoid(n_hill * (log_floor(conc_pM) - log_ec50_pM))
 
 
 def receptor_signal(theta, desensitised, width=0.01):
