@@ -362,6 +362,12 @@ SPECS: dict[str, Spec] = {
         limit="fractions (fullness, activation) lie in [0, 1]: above 0.01 they are not solved; below 1e-14 "
         "float64 rounding defeats step control",
     ),
+    "solver.precision": Spec(
+        "1",
+        "float64 | float32: floating-point type of the solve (float32: 1e5 agents ~2.8x faster on 2 CPU cores, "
+        "yield within 0.01 g; benchmarks/README.md)",
+        str,
+    ),
     "solver.dt0_s": pos("s", "initial step"),
     "solver.max_steps": Spec("1", "step budget", int, 1),
     "solver.save_dt_s": pos("s", "timeseries resolution"),
@@ -611,6 +617,7 @@ SETTING = (  # the experiment, a dose, a switch, the resolution or the numerics:
     "neuro.amounts_mU",
     "neuro.widths_s",
     "solver.rtol",
+    "solver.precision",
     "solver.atol",
     "solver.dt0_s",
     "solver.max_steps",

@@ -6,6 +6,7 @@ import functools
 
 import diffrax
 import equinox as eqx
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -19,6 +20,24 @@ def save_times(duration_s: float, dt_s: float) -> np.ndarray:
     n = int(np.floor(duration_s / dt_s + 1e-9))
     ts = np.arange(n + 1) * dt_s
     return ts if np.isclose(ts[-1], duration_s) else np.append(ts, duration_s)
+
+
+DTYPES = {"float64": jnp.float64, "float32": jnp.float32}
+
+
+def cast_floats(tree, dtype):
+    """Every floating-point leaf of `tree` as `dtype` (index arrays stay integers)."""
+    return jax.tree_util.tree_map(lambda x: x.astype(dtype) if jnp.issubdtype(x.dtype, jnp.floating) else x, tree)
+
+
+def at_precision(f, dtype):
+    """f(t, y, args) with the time cast to `dtype`: a float64 time would promote every float32
+    quantity it touches back to float64."""
+
+    def g(t, y, args):
+        return f(jnp.asarray(t).astype(dtype), y, args)
+
+    return g
 
 
 @functools.lru_cache(maxsize=16)
@@ -37,11 +56,14 @@ def _solver_fn(
     dt0_s,
     max_steps,
     progress=False,
+    precision="float64",
 ):
-    """`tree` is one DuctTree, or a (left, right) pair for both breasts (mer/breasts.py)."""
-    ts = jnp.asarray(save_times(duration_s, save_dt_s))
-    ts_agents = jnp.asarray(save_times(duration_s, agent_save_dt_s))
-    ts_tree = jnp.asarray(save_times(duration_s, tree_save_dt_s))
+    """`tree` is one DuctTree, or a (left, right) pair for both breasts (mer/breasts.py);
+    `precision` the floating-point type of the states, parameters and outputs."""
+    dtype = DTYPES[precision]
+    ts = jnp.asarray(save_times(duration_s, save_dt_s), dtype)
+    ts_agents = jnp.asarray(save_times(duration_s, agent_save_dt_s), dtype)
+    ts_tree = jnp.asarray(save_times(duration_s, tree_save_dt_s), dtype)
 
     if isinstance(tree, tuple):
         vector_field = make_pair_vector_field(tree, mode, stim)
@@ -64,7 +86,10 @@ def _solver_fn(
                 "flow": m["segment_flow"],
             }
 
+    vector_field, observe, agents, ducts = (at_precision(f, dtype) for f in (vector_field, observe, agents, ducts))
+
     def run(params, structure):
+        params, structure = cast_floats((params, structure), dtype)
         y0 = start_state(params, structure, n_neurons, n_bundles, mode)
         saveat = diffrax.SaveAt(
             subs=[
@@ -76,9 +101,9 @@ def _solver_fn(
         sol = diffrax.diffeqsolve(
             diffrax.ODETerm(vector_field),
             diffrax.Tsit5(),
-            t0=0.0,
-            t1=duration_s,
-            dt0=dt0_s,
+            t0=jnp.asarray(0.0, dtype),  # diffrax promotes the state to the time's type
+            t1=jnp.asarray(duration_s, dtype),
+            dt0=jnp.asarray(dt0_s, dtype),
             y0=y0,
             args=(params, structure),
             saveat=saveat,
@@ -113,4 +138,5 @@ def solver_for(setup: Setup, progress: bool = False):
         float(s["dt0_s"]),
         int(s["max_steps"]),
         progress,
+        s.get("precision", "float64"),
     )

@@ -134,6 +134,7 @@ def _check_save_steps(cfg):
 
 
 MECHANISMS = ("desensitisation", "store", "threshold")  # configs/mechanism/
+FLOAT32_TOLERANCE = 1e-6
 
 
 def _check_consistency(cfg):
@@ -154,6 +155,14 @@ def _check_consistency(cfg):
         raise ConfigError("anatomy.n_lobes_min: expected at most anatomy.n_lobes_max")
     if cfg.get("mechanism", "desensitisation") not in MECHANISMS:
         raise ConfigError(f"mechanism: expected one of {', '.join(MECHANISMS)}, got {cfg['mechanism']!r}")
+    precision = cfg["solver"].get("precision", "float64")
+    if precision not in ("float64", "float32"):
+        raise ConfigError(f"solver.precision: expected 'float64' or 'float32', got {precision!r}")
+    if precision == "float32" and cfg["solver"]["rtol"] < FLOAT32_TOLERANCE:
+        raise ConfigError(
+            f"solver.rtol: expected at least {FLOAT32_TOLERANCE:g} with solver.precision=float32 (float32 rounding, "
+            f"~1e-7, would defeat step control), got {cfg['solver']['rtol']!r}"
+        )
     st = cfg["stimulus"]
     if st["kind"] not in ("pump", "infant"):
         raise ConfigError(f"stimulus.kind: expected 'pump' or 'infant', got {st['kind']!r}")
