@@ -2,6 +2,7 @@
 
     python benchmarks/bench_fit_sessions.py                     # benchmarks/sessions/gamma_*.csv + mer's examples
     python benchmarks/bench_fit_sessions.py path/to/a.csv ...
+    python benchmarks/bench_fit_sessions.py benchmarks/sessions/gamma_3.csv mechanism=store   # with overrides
 
 Reports per file: whole-command wall time and CPU time (start-up, compilation, fit, count search,
 intervals, archive, figure; the persistent compilation cache as a user has it after a first run),
@@ -48,12 +49,12 @@ def full_resolution(config_yaml, t, obs_flow, obs_cum, inside):
     return r2(obs_cum[w], cum[w]), r2(obs_flow[w], flow[w])
 
 
-def run(path: pathlib.Path) -> dict:
+def run(path: pathlib.Path, overrides=()) -> dict:
     with tempfile.TemporaryDirectory() as out:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "mer.cli.fit", f"data.path={path}", f"hydra.run.dir={out}", "quiet=true"],
+            [sys.executable, "-m", "mer.cli.fit", f"data.path={path}", f"hydra.run.dir={out}", "quiet=true", *overrides],
             capture_output=True,
             text=True,
         )
@@ -85,14 +86,14 @@ def run(path: pathlib.Path) -> dict:
             }
 
 
-def main(paths):
+def main(paths, overrides=()):
     print(
         "| file | wall (s) | CPU (s) | R2 cumulative | R2 flow | full resolution R2 cum / flow "
         "| ejections true / found / fitted | at a bound |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---|")
     for path in paths:
-        r = run(pathlib.Path(path))
+        r = run(pathlib.Path(path), overrides)
         r2c = " / ".join(f"{v:.4f}" for v in r["r2_cumulative"])
         r2f = " / ".join(f"{v:.3f}" for v in r["r2_flow"])
         full = " ; ".join(f"{c:.4f} / {f:.3f}" for c, f in r["full"])
@@ -105,5 +106,8 @@ def main(paths):
 
 
 if __name__ == "__main__":
+    # arguments with `=` are mer-fit overrides applied to every file (a setting tried on all of them)
+    overrides = [a for a in sys.argv[1:] if "=" in a]
+    paths = [a for a in sys.argv[1:] if "=" not in a]
     default = sorted(SESSIONS.glob("gamma_*.csv")) + sorted(DATA.glob("session_*.csv"))
-    main(sys.argv[1:] or default + [DATA / "mother_three_sessions.csv"])
+    main(paths or default + [DATA / "mother_three_sessions.csv"], overrides)

@@ -95,8 +95,9 @@ def to_unconstrained(x, lower, upper, log):
 
 
 def parse_parameters(spec: dict, model_params: dict, per_session_shapes: dict) -> list[tuple[FitParameter, dict]]:
-    """Check `fit.parameters` ({group: {name: {lower, upper, scale, relative, per_session}}})
-    against the model's parameters; return (FitParameter, bounds) pairs."""
+    """Check `fit.parameters` ({group: {name: {lower, upper, scale, relative, per_session, start}}})
+    against the model's parameters; return (FitParameter, bounds) pairs. `start` replaces the
+    model's value as the starting point (and the prior's centre) of a mother's parameter."""
     if not spec:
         raise ConfigError("fit.parameters: expected at least one parameter to fit")
     out = []
@@ -109,13 +110,13 @@ def parse_parameters(spec: dict, model_params: dict, per_session_shapes: dict) -
             where = f"fit.parameters.{group}.{name}"
             if name not in model_params[group]:
                 raise ConfigError(f"{where}: the model has no parameter {group}.{name}")
-            unknown = set(b) - {"lower", "upper", "scale", "relative", "per_session"}
+            unknown = set(b) - {"lower", "upper", "scale", "relative", "per_session", "start"}
             if unknown:
                 raise ConfigError(
                     f"{where}: unknown field {sorted(unknown)[0]!r}; expected lower, upper, scale, relative, "
-                    "per_session"
+                    "per_session, start"
                 )
-            for field in ("lower", "upper"):
+            for field in ("lower", "upper") + (("start",) if b.get("start") is not None else ()):
                 if not isinstance(b.get(field), (int, float)) or isinstance(b.get(field), bool):
                     raise ConfigError(f"{where}.{field}: expected a number, got {b.get(field)!r}")
             if not b["lower"] < b["upper"]:
@@ -129,5 +130,6 @@ def parse_parameters(spec: dict, model_params: dict, per_session_shapes: dict) -
             per_session = bool(b.get("per_session", False))
             shape = per_session_shapes.get(f"{group}.{name}", np.shape(model_params[group][name]))
             fp = FitParameter(group, name, tuple(shape), per_session, scale == "log")
-            out.append((fp, {"lower": float(b["lower"]), "upper": float(b["upper"]), "relative": relative}))
+            start = None if b.get("start") is None else float(b["start"])  # else the model's value
+            out.append((fp, {"lower": float(b["lower"]), "upper": float(b["upper"]), "relative": relative, "start": start}))
     return out

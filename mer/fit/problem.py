@@ -29,6 +29,9 @@ from mer.outputs.metrics import ejection_rises
 from mer.solve import save_times
 
 PULSE_KEYS = ("neuro.onsets_s", "neuro.amounts_mU")
+# the release pulses' width (sd, s): one value for all pulses of a mother when fitted, because how
+# fast plasma OT rises shapes every ejection's rising flank alike (docs/design.md, Fitting)
+WIDTH_KEY = "neuro.widths_s"
 # Levenberg-Marquardt stops when a step changes u and the loss by less than atol + rtol |.|
 LM_RTOL, LM_ATOL = 1.0e-4, 1.0e-6
 
@@ -200,6 +203,8 @@ def compiled(tree, mode, stim, neurons, ts_key, solver_key, layout: Layout, weig
                 )
             for key, v in list(shared.items()) + [(k, v) for k, v in b.items() if not k.startswith("_")]:
                 group, name = key.split(".")
+                if key == WIDTH_KEY:  # the fitted width, the same for every pulse slot
+                    v = jnp.broadcast_to(v, b["_onsets"].shape)
                 params[group] = dict(params[group], **{name: v})
             if mode == "pulses":
                 params["neuro"]["amounts_mU"] = params["neuro"]["amounts_mU"] * b["_mask"]
@@ -294,13 +299,18 @@ def make_problem(
     else:
         k, onsets, amounts, mask = 1, np.zeros((n_sessions, 1)), np.zeros((n_sessions, 1)), np.ones((n_sessions, 1))
 
-    pulse_shapes = {key: (k,) for key in PULSE_KEYS}
+    pulse_shapes = {key: (k,) for key in PULSE_KEYS} | {WIDTH_KEY: ()}
     parsed = parse_parameters(fit_cfg["parameters"], setup.params, pulse_shapes)
     for fp, _ in parsed:
         if fp.key in PULSE_KEYS and (setup.mode != "pulses" or not fp.per_session):
             raise ConfigError(
                 f"fit.parameters.{fp.key}: pulse parameters are fitted per session with neuro=pulses "
                 "(per_session: true)"
+            )
+        if fp.key == WIDTH_KEY and (setup.mode != "pulses" or fp.per_session):
+            raise ConfigError(
+                f"fit.parameters.{fp.key}: the pulse width is one value for the mother, fitted with neuro=pulses "
+                "(per_session: false)"
             )
     layout = Layout(tuple(fp for fp, _ in parsed), n_sessions)
 
@@ -311,6 +321,10 @@ def make_problem(
             x0, use = onsets, mask
         elif fp.key == "neuro.amounts_mU":
             x0, use = amounts, mask
+        elif b["start"] is not None:
+            x0, use = np.full(shape, b["start"]), np.ones(shape)
+        elif fp.key == WIDTH_KEY:  # starts at the configured width of the first pulse
+            x0, use = np.asarray(float(np.ravel(setup.params["neuro"]["widths_s"])[0])), np.ones(())
         else:
             x0 = np.broadcast_to(np.asarray(setup.params[fp.group][fp.name], dtype=float), shape)
             use = np.ones(shape)

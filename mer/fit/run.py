@@ -84,6 +84,8 @@ class FitResult:
         for fp in self.problem.layout.parameters:
             value = self.parameter(fp.key, session)
             value = value.tolist() if np.ndim(value) else float(value)
+            if fp.key == "neuro.widths_s":  # one fitted width for every pulse
+                value = [value] * int(mask.sum())
             node = cfg["neuro"] if fp.group == "neuro" else cfg["params"][fp.group]
             node[fp.name] = value
         return cfg

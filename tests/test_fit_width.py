@@ -1,0 +1,75 @@
+"""The release pulses' width, fitted as one value per mother: it sets how fast each ejection's flow
+rises, it is the same for every pulse slot, and a fitted mother hands it to mer.simulate."""
+
+import numpy as np
+import pytest
+
+from mer.config.validate import ConfigError
+from mer.fit.parameters import to_unconstrained
+from mer.fit.problem import functions
+from mer.fit.run import prepare
+from mer.fit.synthetic import synthetic_session, write_csv
+
+
+@pytest.fixture(scope="module")
+def session_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("width") / "two.csv"
+    write_csv(path, synthetic_session(5, duration_s=300.0, n_ejections=2))
+    return path
+
+
+def overrides(path, *more):
+    return [f"data.path={path}", "fit.progress=false", "fit.align_rounds=0", "fit.pulse_counts=[0]", *more]
+
+
+def with_width(problem, width_s):
+    """The starting point with every pulse's width set to `width_s`."""
+    a = problem.arrays
+    u = np.array(a["u0"])
+    i = problem.labels.index("neuro.widths_s")
+    u[i] = to_unconstrained(width_s, a["lower"][i], a["upper"][i], a["log"][i])
+    return u
+
+
+def rise_s(t, flow):
+    """Time from 10 % to 90 % of the first ejection's peak above the flow where it began."""
+    first = (t > 20.0) & (t < t[-1] * 0.6)
+    t, flow = t[first], flow[first]
+    k = int(np.argmax(flow))
+    base = float(flow[: k + 1].min())
+    level = base + np.array([0.1, 0.9]) * (flow[k] - base)
+    before = flow[: k + 1]
+    return float(t[np.flatnonzero(before < level[1])[-1]] - t[np.flatnonzero(before < level[0])[-1]])
+
+
+def test_the_width_is_one_value_of_the_mother_and_shapes_every_rise(session_file):
+    _, problem = prepare(overrides(session_file))
+    assert problem.labels.count("neuro.widths_s") == 1  # not one per session or per pulse
+    start = problem.natural(np.asarray(problem.arrays["u0"]))[problem.labels.index("neuro.widths_s")]
+    assert start == pytest.approx(20.0, rel=1e-6)  # configs/fit/pulses.yaml's start, not the model's 8 s
+    s = problem.setup
+    predict = functions(problem)["predict"]
+    rises = {}
+    for width in (6.0, 40.0):
+        flow, _, ok = predict(with_width(problem, width), problem.arrays, s.params, s.structure)
+        assert bool(np.all(ok))
+        rises[width] = rise_s(problem.ts, np.asarray(flow[0]))
+    # a pulse spread over more time raises plasma OT, and the flow, more slowly
+    assert rises[40.0] > rises[6.0] + 5.0
+
+
+WIDTH_ERRORS = {
+    "per session": (
+        ["+fit.parameters.neuro.widths_s.per_session=true"],
+        "the pulse width is one value for the mother",
+    ),
+    "start outside bounds": (["fit.parameters.neuro.widths_s.start=100.0"], "starting value 100 lies outside"),
+    "start not a number": (["fit.parameters.neuro.widths_s.start=wide"], "widths_s.start: expected a number"),
+}
+
+
+@pytest.mark.parametrize("case", WIDTH_ERRORS)
+def test_width_settings_errors_name_the_field(session_file, case):
+    more, message = WIDTH_ERRORS[case]
+    with pytest.raises(ConfigError, match=message):
+        prepare(overrides(session_file, *more))
