@@ -10,9 +10,9 @@ from mer.cli.help import own_groups
 from mer.config.compose import config_dir
 
 OWN = {
-    "simulate": {"params", "anatomy", "stimulus", "neuro", "intervention", "solver"},
-    "fit": {"params", "anatomy", "stimulus", "neuro", "intervention", "solver", "data", "fit"},
-    "validate": {"params", "anatomy", "stimulus", "neuro", "intervention", "solver"},
+    "simulate": {"params", "mechanism", "anatomy", "stimulus", "neuro", "intervention", "solver"},
+    "fit": {"params", "mechanism", "anatomy", "stimulus", "neuro", "intervention", "solver", "data", "fit"},
+    "validate": {"params", "mechanism", "anatomy", "stimulus", "neuro", "intervention", "solver"},
     "ablate": {"launcher"},
 }
 EVERY = set().union(*OWN.values()) | {"hydra"}
