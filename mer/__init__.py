@@ -6,15 +6,14 @@ The common case in four calls (each imported on first use, so `import mer` stays
     fitted = mer.fit(["data.path=session.csv"])             # mer.fit.run.fit
     archive = mer.load("run.h5")                            # mer.archive.read.load
     cohort = mer.validate(["cohort.n=20"])                  # mer.validation.run.run_validation
+
+Importing `mer` leaves JAX's settings alone; building a float64 model (the default) switches JAX's
+64-bit mode on (mer/runtime.py).
 """
 
 import importlib
 
-import jax
-
-jax.config.update("jax_enable_x64", True)  # fitting and reference comparisons need float64
-
-from mer.provenance import version as _version  # noqa: E402
+from mer.provenance import version as _version
 
 __version__ = _version()
 

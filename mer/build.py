@@ -12,6 +12,7 @@ from mer.ducts.anatomy import generated_anatomy, lobe_directions, place_segments
 from mer.ducts.tree import DuctTree, dichotomous_tree
 from mer.interventions import apply_intervention
 from mer.neuro.fluctuation import fluctuation_draws
+from mer.runtime import float64_on
 from mer.neuro.network import bundle_membership
 
 
@@ -74,7 +75,10 @@ RIGHT_SEED_OFFSET = 1000
 
 def build(cfg: dict) -> Setup:
     """Build a model from a plain-dict configuration (see configs/simulate.yaml); with
-    `breasts: 2` the returned Setup is the left breast and holds the right one in `right`."""
+    `breasts: 2` the returned Setup is the left breast and holds the right one in `right`.
+    A float64 model (`solver.precision`, the default) switches JAX's 64-bit mode on first."""
+    if cfg.get("solver", {}).get("precision", "float64") == "float64":
+        float64_on()
     setup = build_breast(cfg, int(cfg["seed"]))
     if int(cfg.get("breasts", 1)) == 2:
         setup = dataclasses.replace(setup, right=build_breast(cfg, int(cfg["seed"]) + RIGHT_SEED_OFFSET))

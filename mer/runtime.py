@@ -1,7 +1,10 @@
 """Process-wide JAX settings for the command-line tools and the tests.
 
-The library itself changes nothing in the host process on import except float64 (see
-`mer/__init__.py`); the command-line entry points call `configure()` first.
+Importing `mer` changes nothing in the host process. float64 is required by default
+(`solver.precision=float64`; the fit's Levenberg-Marquardt and the gradient checks need it): the
+command-line entry points switch JAX's 64-bit mode on in `configure()`, and `mer.build.build` does
+it (once, logged) when a float64 model is built in a host that has not. `solver.precision=float32`
+runs without it.
 
 Compilation dominates a short run (a default session compiles for ~10 s and solves in ~1.5 s),
 so the compiled solves are kept in JAX's persistent compilation cache and a second run of the
@@ -59,9 +62,19 @@ def enable_compilation_cache(path: pathlib.Path | None = None) -> pathlib.Path |
     return path
 
 
+def float64_on() -> None:
+    """JAX's 64-bit mode, switched on once per process (arrays made before keep their type)."""
+    if not jax.config.jax_enable_x64:
+        jax.config.update("jax_enable_x64", True)
+        logging.getLogger(__name__).info(
+            "JAX's 64-bit mode switched on: mer solves in float64 (solver.precision=float32 leaves it off)"
+        )
+
+
 def configure() -> None:
     """What every command-line tool does before its first JAX call (and before matplotlib draws:
     the library leaves the plotting backend to its host, a command draws off-screen)."""
+    float64_on()
     os.environ.setdefault("MPLBACKEND", "Agg")
     logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # no "no TPU" notice
     used = enable_compilation_cache()

@@ -2,15 +2,14 @@ import os
 
 import pytest
 
-from mer.runtime import enable_compilation_cache
+from mer.runtime import enable_compilation_cache, float64_on
 
 os.environ.setdefault("MPLBACKEND", "Agg")  # figures off-screen, as the commands draw them
 
 # the same compiled solves serve both workers and the command-line tools the tests start (before
 # equinox is imported: see mer/runtime.py)
 enable_compilation_cache()
-
-import mer  # noqa: E402, F401  (enables float64)
+float64_on()  # the physics tests build arrays themselves, before any model is built
 from mer.simulate import simulate  # noqa: E402
 
 # A small breast for physics checks: 2 generations x 9 lobes = 18 lobules, 3-4 agents each.

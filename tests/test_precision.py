@@ -40,3 +40,21 @@ def test_float32_refuses_tolerances_below_its_rounding():
 def test_unknown_precision_is_refused():
     with pytest.raises(ConfigError, match="solver.precision"):
         validate(compose_config(["solver.precision=float16"]))
+
+
+def test_importing_mer_leaves_jax_alone_and_a_float64_model_switches_it_on():
+    import subprocess
+    import sys
+
+    code = (
+        "import jax, mer, mer.simulate\n"
+        "assert not jax.config.jax_enable_x64, 'import switched 64-bit mode on'\n"
+        "from mer.build import build\n"
+        "from mer.config.compose import compose_config\n"
+        "build(compose_config(['anatomy.n_alveoli=60', 'anatomy.generations=2', 'solver.precision=float32']))\n"
+        "assert not jax.config.jax_enable_x64, 'a float32 model switched 64-bit mode on'\n"
+        "build(compose_config(['anatomy.n_alveoli=60', 'anatomy.generations=2']))\n"
+        "assert jax.config.jax_enable_x64, 'a float64 model left 64-bit mode off'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
