@@ -13,6 +13,7 @@ from mer.ducts.tree import DuctTree, dichotomous_tree
 from mer.interventions import apply_intervention
 from mer.neuro.fluctuation import fluctuation_draws
 from mer.runtime import float64_on
+from mer.stimulus.pump import Stimulus
 from mer.neuro.network import bundle_membership
 
 
@@ -31,7 +32,7 @@ class Setup:
     n_bundles: int
     duration_s: float
     solver: dict
-    stimulus: tuple = ("pump", "two_phase", False)  # (kind, pattern, cycle-resolved)
+    stimulus: Stimulus = Stimulus()
     right: Setup | None = None  # the right breast with `breasts=2` (mer/breasts.py); this one is the left
 
     def pair(self):
@@ -93,7 +94,7 @@ def build_breast(cfg: dict, seed: int) -> Setup:
     n_neurons = int(neuro.pop("n_neurons", 0))
     n_bundles = int(neuro.pop("n_bundles", 0))
     stimulus = dict(cfg["stimulus"])
-    stim = (stimulus.pop("kind"), stimulus.pop("pattern", "two_phase"), stimulus.pop("resolution") == "resolved")
+    stim = Stimulus(stimulus.pop("kind"), stimulus.pop("pattern", "two_phase"), stimulus.pop("resolution") == "resolved")
     params["neuro"] = neuro
     params["stimulus"] = stimulus
     params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))

@@ -33,7 +33,7 @@ from mer.neuro.fluctuation import drive_factor
 from mer.neuro.network import network_rhs, synchrony
 from mer.neuro.pituitary import burst_release_mU_per_s
 from mer.neuro.pulses import pulse_release_mU_per_s
-from mer.stimulus.pump import afferent_input, cycle_rate_per_s, vacuum_mmHg
+from mer.stimulus.pump import Stimulus, afferent_input, cycle_rate_per_s, vacuum_mmHg
 
 
 def agent_shares(params, structure):
@@ -75,11 +75,10 @@ def release_mU_per_s(t, y, params, structure, mode):
 
 
 def stimulus_vacuum(t, y, params, stim):
-    kind, pattern, resolved = stim
-    return vacuum_mmHg(t, y["suck_phase"], y["removed"], params["stimulus"], kind, pattern, resolved)
+    return vacuum_mmHg(t, y["suck_phase"], y["removed"], params["stimulus"], stim.kind, stim.pattern, stim.resolved)
 
 
-def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=("pump", "two_phase", False)):
+def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=Stimulus()):
     """Alveolar pressures and the duct tree's quasi-steady flows at one instant."""
     a = params["alveoli"]
     share = agent_shares(params, structure)
@@ -155,7 +154,7 @@ def central_rhs(t, y, params, structure, mode, stim, afferent=None):
     if mode == "network":
         n = params["neuro"]
         if afferent is None:
-            afferent = afferent_input(t, y["removed"], s, stim[0], stim[1])
+            afferent = afferent_input(t, y["removed"], s, stim.kind, stim.pattern)
         # conditioned drive (the mother expects the feed) acts from t = 0, before the stimulus
         # starts at stimulus.start_s (anticipatory release: McNeilly et al. 1983)
         fluctuation = drive_factor(t, structure["drive_mode_z"], structure["drive_mode_phase"], n)
@@ -187,7 +186,7 @@ def central_rhs(t, y, params, structure, mode, stim, afferent=None):
 def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
     """Derivatives of one breast's state (MAMMARY_KEYS), given the shared plasma OT and atosiban in `y`."""
     a = params["alveoli"]
-    dy = {"suck_phase": cycle_rate_per_s(t, y["removed"], params["stimulus"], stim[0], stim[1])}
+    dy = {"suck_phase": cycle_rate_per_s(t, y["removed"], params["stimulus"], stim.kind, stim.pattern)}
     antagonist = free_nM(y["atosiban"], params["atosiban"])
     log_ec50_pM = log_ec50(y["fullness"], structure["z_sensitivity"], structure["z_lobule_sensitivity"], antagonist, a)
     c = params["circulation"]
@@ -210,9 +209,9 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
     return dy
 
 
-def make_vector_field(tree: DuctTree, mode: str, stim=("pump", "two_phase", False)):
+def make_vector_field(tree: DuctTree, mode: str, stim=Stimulus()):
     """Vector field f(t, y, (params, structure)) for diffrax; `mode` is 'network' or 'pulses';
-    `stim` is (kind, pattern, resolved) of the stimulus."""
+    `stim` is the Stimulus (mer/stimulus/pump.py)."""
 
     def vector_field(t, y, args):
         params, structure = args
@@ -258,7 +257,7 @@ def central_outputs(t, y, params, structure, mode):
     return out
 
 
-def make_observer(tree: DuctTree, mode: str, stim=("pump", "two_phase", False)):
+def make_observer(tree: DuctTree, mode: str, stim=Stimulus()):
     """Scalar outputs saved on the fine grid (flow, OT, release, synchrony, balance terms)."""
 
     def observe(t, y, args):

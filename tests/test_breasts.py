@@ -79,7 +79,7 @@ def test_drive_comes_from_both_nipples():
     y = {side: {"removed": jnp.asarray(0.0)} for side in ("left", "right")}
     idle = {**right, "stimulus": {**right["stimulus"], "start_s": jnp.asarray(1.0e6)}}  # right never pumped
     for t in (30.0, 200.0, 600.0):  # stimulation phase, expression phase
-        alone = float(afferent_input(t, 0.0, left["stimulus"], stim[0], stim[1]))
+        alone = float(afferent_input(t, 0.0, left["stimulus"], stim.kind, stim.pattern))
         assert alone > 0.0
         assert float(bilateral_afferent(t, y, (left, idle), stim)) == alone
         assert float(bilateral_afferent(t, y, (left, right), stim)) >= alone

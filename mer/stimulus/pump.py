@@ -12,8 +12,19 @@ Phase changes are smooth (sigmoids) so the vector field stays differentiable.
 
 from __future__ import annotations
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
+
+@dataclasses.dataclass(frozen=True)
+class Stimulus:
+    """What stimulates the nipple: fixed for a compiled solve (static, hashable)."""
+
+    kind: str = "pump"  # pump | infant
+    pattern: str = "two_phase"  # the pump's: two_phase | three_phase
+    resolved: bool = False  # each suck or pump cycle resolved instead of the cycle-averaged vacuum
+
 
 SWITCH_WIDTH_S = 2.0
 SWITCH_WIDTH_ML = 0.2
