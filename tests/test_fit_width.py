@@ -1,5 +1,6 @@
-"""The release pulses' width, fitted as one value per mother: it sets how fast each ejection's flow
-rises, it is the same for every pulse slot, and a fitted mother hands it to mer.simulate."""
+"""The release pulses' width, fitted (when asked for) as one value per mother: it sets how fast each
+ejection's flow rises, it is the same for every pulse slot, and a fitted mother hands it to
+mer.simulate."""
 
 import numpy as np
 import pytest
@@ -16,6 +17,11 @@ def session_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("width") / "two.csv"
     write_csv(path, synthetic_session(5, duration_s=300.0, n_ejections=2))
     return path
+
+
+def fit_width(start=20.0, extra=""):
+    """The override that adds the width to the fitted parameters (configs/fit/pulses.yaml)."""
+    return f"+fit.parameters.neuro.widths_s={{lower:4.0,upper:60.0,scale:log,start:{start}{extra}}}"
 
 
 def overrides(path, *more):
@@ -43,10 +49,11 @@ def rise_s(t, flow):
 
 
 def test_the_width_is_one_value_of_the_mother_and_shapes_every_rise(session_file):
-    _, problem = prepare(overrides(session_file))
+    assert "neuro.widths_s" not in prepare(overrides(session_file))[1].labels  # not fitted by default
+    _, problem = prepare(overrides(session_file, fit_width()))
     assert problem.labels.count("neuro.widths_s") == 1  # not one per session or per pulse
     start = problem.natural(np.asarray(problem.arrays["u0"]))[problem.labels.index("neuro.widths_s")]
-    assert start == pytest.approx(20.0, rel=1e-6)  # configs/fit/pulses.yaml's start, not the model's 8 s
+    assert start == pytest.approx(20.0, rel=1e-6)  # the start asked for, not the model's 8 s
     s = problem.setup
     predict = functions(problem)["predict"]
     rises = {}
@@ -59,12 +66,9 @@ def test_the_width_is_one_value_of_the_mother_and_shapes_every_rise(session_file
 
 
 WIDTH_ERRORS = {
-    "per session": (
-        ["+fit.parameters.neuro.widths_s.per_session=true"],
-        "the pulse width is one value for the mother",
-    ),
-    "start outside bounds": (["fit.parameters.neuro.widths_s.start=100.0"], "starting value 100 lies outside"),
-    "start not a number": (["fit.parameters.neuro.widths_s.start=wide"], "widths_s.start: expected a number"),
+    "per session": ([fit_width(extra=",per_session:true")], "the pulse width is one value for the mother"),
+    "start outside bounds": ([fit_width(100.0)], "starting value 100 lies outside"),
+    "start not a number": ([fit_width("wide")], "widths_s.start: expected a number"),
 }
 
 
