@@ -62,19 +62,21 @@ def enable_compilation_cache(path: pathlib.Path | None = None) -> pathlib.Path |
     return path
 
 
-def float64_on() -> None:
-    """JAX's 64-bit mode, switched on once per process (arrays made before keep their type)."""
+def float64_on(say: bool = True) -> None:
+    """JAX's 64-bit mode, switched on once per process (arrays made before keep their type);
+    `say`: log that it was (a library call in someone else's process), or not (the commands)."""
     if not jax.config.jax_enable_x64:
         jax.config.update("jax_enable_x64", True)
-        logging.getLogger(__name__).info(
-            "JAX's 64-bit mode switched on: mer solves in float64 (solver.precision=float32 leaves it off)"
-        )
+        if say:
+            logging.getLogger(__name__).info(
+                "JAX's 64-bit mode switched on: mer solves in float64 (solver.precision=float32 leaves it off)"
+            )
 
 
 def configure() -> None:
     """What every command-line tool does before its first JAX call (and before matplotlib draws:
     the library leaves the plotting backend to its host, a command draws off-screen)."""
-    float64_on()
+    float64_on(say=False)
     os.environ.setdefault("MPLBACKEND", "Agg")
     logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # no "no TPU" notice
     used = enable_compilation_cache()
