@@ -135,9 +135,11 @@ def test_mental_stress_leaves_the_breast_alone(run):
 
 
 def test_pain_blocks_release_and_injected_ot_restores_the_milk(run):
-    """Newton & Newton 1948: distraction by pain lowered the milk; injected OT restored it (the
-    breast intact, the block central). The injection here is 100 mU IM at the start (Newton's dose
-    not retrieved); it must win back at least a quarter of what pain took."""
+    """Newton & Newton 1948: distraction by pain lowered the milk; that injected OT restored it (the
+    breast intact, the block central) is the usual summary of the study, not confirmed in the
+    sources read here, and is what the model's central block implies. The injection here is
+    100 mU IM at the start (Newton's dose not retrieved); it must win back at least a quarter of
+    what pain took."""
     control = run().metrics["total_yield_g"]
     pain = run("intervention=stress_pain").metrics["total_yield_g"]
     injected = run("intervention=stress_pain", "params.exogenous.im_mU=100.0").metrics["total_yield_g"]

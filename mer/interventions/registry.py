@@ -68,8 +68,9 @@ def stress_mental(params, d, anatomy):
 
 def stress_pain(params, d, anatomy):
     """Pain and distraction during a feed: a central block of OT release with the breast intact
-    (Newton & Newton 1948: less milk, restored by injected OT). The model lowers the OT released
-    per burst; that pain shrinks bursts rather than removing them is an assumption."""
+    (Newton & Newton 1948: less milk; that injected OT restored it is the usual summary, not
+    confirmed here). The model lowers the OT released per burst; that pain shrinks bursts rather
+    than removing them is an assumption."""
     params["pituitary"]["release_scale"] = params["pituitary"]["release_scale"] * (1.0 - d["release_block"])
 
 
