@@ -52,7 +52,8 @@ def bilateral_afferent(t, y, params, stim):
     """Afferent input from both nipples: the stronger one's plus `bilateral_summation` times the
     weaker one's (sub-additive between 0 and 1; module docstring). `params` is the (left, right) pair."""
     left, right = (
-        afferent_input(t, y[side]["removed"], params[k]["stimulus"], stim.kind, stim.pattern) for k, side in enumerate(SIDES)
+        afferent_input(t, y[side]["removed"], params[k]["stimulus"], stim.kind, stim.pattern)
+        for k, side in enumerate(SIDES)
     )
     weaker_share = params[0]["neuro"]["bilateral_summation"]
     return jnp.maximum(left, right) + weaker_share * jnp.minimum(left, right)

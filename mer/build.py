@@ -12,9 +12,9 @@ from mer.ducts.anatomy import generated_anatomy, lobe_directions, place_segments
 from mer.ducts.tree import DuctTree, dichotomous_tree
 from mer.interventions import apply_intervention
 from mer.neuro.fluctuation import fluctuation_draws
+from mer.neuro.network import bundle_membership
 from mer.runtime import float64_on
 from mer.stimulus.pump import Stimulus
-from mer.neuro.network import bundle_membership
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,7 +94,9 @@ def build_breast(cfg: dict, seed: int) -> Setup:
     n_neurons = int(neuro.pop("n_neurons", 0))
     n_bundles = int(neuro.pop("n_bundles", 0))
     stimulus = dict(cfg["stimulus"])
-    stim = Stimulus(stimulus.pop("kind"), stimulus.pop("pattern", "two_phase"), stimulus.pop("resolution") == "resolved")
+    stim = Stimulus(
+        stimulus.pop("kind"), stimulus.pop("pattern", "two_phase"), stimulus.pop("resolution") == "resolved"
+    )
     params["neuro"] = neuro
     params["stimulus"] = stimulus
     params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))

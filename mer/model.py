@@ -18,8 +18,8 @@ import jax
 import jax.numpy as jnp
 
 from mer.alveoli.activation import activation_rhs, active_fraction, gap_junction_current
-from mer.alveoli.compression import compression_mmHg
 from mer.alveoli.basket import coherence
+from mer.alveoli.compression import compression_mmHg
 from mer.alveoli.mechanics import outlet_conductance, pressure_mmHg, secretion_mL_per_s, tension_mmHg
 from mer.alveoli.receptor import log_ec50, occupancy, receptor_signal
 from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
@@ -33,7 +33,7 @@ from mer.neuro.fluctuation import drive_factor
 from mer.neuro.network import network_rhs, synchrony
 from mer.neuro.pituitary import burst_release_mU_per_s
 from mer.neuro.pulses import pulse_release_mU_per_s
-from mer.stimulus.pump import Stimulus, afferent_input, cycle_rate_per_s, vacuum_mmHg
+from mer.stimulus.pump import PUMP, afferent_input, cycle_rate_per_s, vacuum_mmHg
 
 
 def agent_shares(params, structure):
@@ -78,7 +78,7 @@ def stimulus_vacuum(t, y, params, stim):
     return vacuum_mmHg(t, y["suck_phase"], y["removed"], params["stimulus"], stim.kind, stim.pattern, stim.resolved)
 
 
-def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=Stimulus()):
+def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
     """Alveolar pressures and the duct tree's quasi-steady flows at one instant."""
     a = params["alveoli"]
     share = agent_shares(params, structure)
@@ -209,7 +209,7 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
     return dy
 
 
-def make_vector_field(tree: DuctTree, mode: str, stim=Stimulus()):
+def make_vector_field(tree: DuctTree, mode: str, stim=PUMP):
     """Vector field f(t, y, (params, structure)) for diffrax; `mode` is 'network' or 'pulses';
     `stim` is the Stimulus (mer/stimulus/pump.py)."""
 
@@ -257,7 +257,7 @@ def central_outputs(t, y, params, structure, mode):
     return out
 
 
-def make_observer(tree: DuctTree, mode: str, stim=Stimulus()):
+def make_observer(tree: DuctTree, mode: str, stim=PUMP):
     """Scalar outputs saved on the fine grid (flow, OT, release, synchrony, balance terms)."""
 
     def observe(t, y, args):

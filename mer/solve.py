@@ -30,16 +30,6 @@ def cast_floats(tree, dtype):
     return jax.tree_util.tree_map(lambda x: x.astype(dtype) if jnp.issubdtype(x.dtype, jnp.floating) else x, tree)
 
 
-def at_precision(f, dtype):
-    """f(t, y, args) with the time cast to `dtype`: a float64 time would promote every float32
-    quantity it touches back to float64."""
-
-    def g(t, y, args):
-        return f(jnp.asarray(t).astype(dtype), y, args)
-
-    return g
-
-
 @functools.lru_cache(maxsize=16)
 def _solver_fn(
     tree,
@@ -86,8 +76,6 @@ def _solver_fn(
                 "flow": m["segment_flow"],
             }
 
-    vector_field, observe, agents, ducts = (at_precision(f, dtype) for f in (vector_field, observe, agents, ducts))
-
     def run(params, structure):
         params, structure = cast_floats((params, structure), dtype)
         y0 = start_state(params, structure, n_neurons, n_bundles, mode)
@@ -101,7 +89,9 @@ def _solver_fn(
         sol = diffrax.diffeqsolve(
             diffrax.ODETerm(vector_field),
             diffrax.Tsit5(),
-            t0=jnp.asarray(0.0, dtype),  # diffrax promotes the state to the time's type
+            # times in the solve's type: diffrax promotes the state to the time's type, and a float64
+            # time would promote every float32 quantity it touches
+            t0=jnp.asarray(0.0, dtype),
             t1=jnp.asarray(duration_s, dtype),
             dt0=jnp.asarray(dt0_s, dtype),
             y0=y0,

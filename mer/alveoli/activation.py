@@ -7,8 +7,8 @@ s is the receptor signal, phi^4 a stretch (Piezo1-like) influx in full alveoli, 
 regenerative Ca2+ release from stores that makes the unit excitable, h the fraction of releasable
 store left (refractoriness, ends each event), g(h) = 1 - w + w h with w = `store_gating`: with
 w = 1 (mechanism=store) the receptor-driven (IP3) release draws on the same store, so sustained OT
-gives a transient and then oscillations instead of a sustained rise. Myoepithelial Ca2+ responses to OT are a store-release
-transient followed by oscillations (Davis et al. 2015 PNAS); gap junctions (Cx43) couple
+gives a transient and then oscillations instead of a sustained rise. Myoepithelial Ca2+ responses
+to OT are a store-release transient followed by oscillations (Davis et al. 2015 PNAS); gap junctions (Cx43) couple
 neighbouring cells so that activation spreads between alveoli (Stevenson et al. 2020 PNAS). The
 coupling sum runs over an explicit edge list with segment_sum.
 """

@@ -20,6 +20,11 @@ def log_floor(x):
     return jnp.log(jnp.maximum(x, TINY))
 
 
+def hill_of_logs(log_x, log_k, n):
+    """x^n / (x^n + k^n) from log x and log k."""
+    return jax.nn.sigmoid(n * (log_x - log_k))
+
+
 def hill(x, k, n):
     """x^n / (x^n + k^n) for x >= 0, k > 0."""
-    return jax.nn.sigmoid(n * (log_floor(x) - jnp.log(k)))
+    return hill_of_logs(log_floor(x), jnp.log(k), n)

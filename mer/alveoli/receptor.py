@@ -20,7 +20,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from mer.alveoli.hill import log_floor
+from mer.alveoli.hill import hill_of_logs, log_floor
 
 
 def log_ec50(fullness, z_sensitivity, z_lobule, antagonist_nM, a):
@@ -40,7 +40,7 @@ def ec50_pM(fullness, z_sensitivity, z_lobule, antagonist_nM, a):
 
 def occupancy(conc_pM, log_ec50_pM, n_hill):
     """C^n / (C^n + EC50^n) from log EC50 (one exp per agent; mer/alveoli/hill.py)."""
-    return jax.nn.sigmoid(n_hill * (log_floor(conc_pM) - log_ec50_pM))
+    return hill_of_logs(log_floor(conc_pM), log_ec50_pM, n_hill)
 
 
 def receptor_signal(theta, desensitised, width=0.01):

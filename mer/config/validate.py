@@ -133,8 +133,14 @@ def _check_save_steps(cfg):
             raise ConfigError(f"solver.{name}: expected at most duration_s ({duration:g} s), got {solver[name]!r}")
 
 
-MECHANISMS = ("desensitisation", "store", "threshold")  # configs/mechanism/
 FLOAT32_TOLERANCE = 1e-6
+
+
+def mechanism_options() -> list[str]:
+    """The options of the `mechanism` group: its files in configs/mechanism/."""
+    from mer.config.compose import config_dir
+
+    return sorted(p.stem for p in (config_dir() / "mechanism").glob("*.yaml"))
 
 
 def _check_consistency(cfg):
@@ -153,8 +159,9 @@ def _check_consistency(cfg):
         )
     if an["kind"] == "generated" and not an["n_lobes_min"] <= an["n_lobes_max"]:
         raise ConfigError("anatomy.n_lobes_min: expected at most anatomy.n_lobes_max")
-    if cfg.get("mechanism", "desensitisation") not in MECHANISMS:
-        raise ConfigError(f"mechanism: expected one of {', '.join(MECHANISMS)}, got {cfg['mechanism']!r}")
+    mechanisms = mechanism_options()
+    if cfg.get("mechanism", "desensitisation") not in mechanisms:
+        raise ConfigError(f"mechanism: expected one of {', '.join(mechanisms)}, got {cfg['mechanism']!r}")
     precision = cfg["solver"].get("precision", "float64")
     if precision not in ("float64", "float32"):
         raise ConfigError(f"solver.precision: expected 'float64' or 'float32', got {precision!r}")

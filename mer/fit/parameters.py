@@ -131,5 +131,7 @@ def parse_parameters(spec: dict, model_params: dict, per_session_shapes: dict) -
             shape = per_session_shapes.get(f"{group}.{name}", np.shape(model_params[group][name]))
             fp = FitParameter(group, name, tuple(shape), per_session, scale == "log")
             start = None if b.get("start") is None else float(b["start"])  # else the model's value
-            out.append((fp, {"lower": float(b["lower"]), "upper": float(b["upper"]), "relative": relative, "start": start}))
+            out.append(
+                (fp, {"lower": float(b["lower"]), "upper": float(b["upper"]), "relative": relative, "start": start})
+            )
     return out

@@ -19,6 +19,7 @@ from mer.fit.data import gaps, load_sessions
 from mer.fit.optimise import OptimiseResult, fingerprint, minimise, starting_points
 from mer.fit.polish import PolishResult, levenberg_marquardt
 from mer.fit.problem import (
+    WIDTH_KEY,
     FitProblem,
     aligned_pulse_centres,
     functions,
@@ -84,7 +85,7 @@ class FitResult:
         for fp in self.problem.layout.parameters:
             value = self.parameter(fp.key, session)
             value = value.tolist() if np.ndim(value) else float(value)
-            if fp.key == "neuro.widths_s":  # one fitted width for every pulse
+            if fp.key == WIDTH_KEY:  # one fitted width for every pulse
                 value = [value] * int(mask.sum())
             node = cfg["neuro"] if fp.group == "neuro" else cfg["params"][fp.group]
             node[fp.name] = value

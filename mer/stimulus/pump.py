@@ -17,6 +17,7 @@ import dataclasses
 import jax
 import jax.numpy as jnp
 
+
 @dataclasses.dataclass(frozen=True)
 class Stimulus:
     """What stimulates the nipple: fixed for a compiled solve (static, hashable)."""
@@ -24,6 +25,9 @@ class Stimulus:
     kind: str = "pump"  # pump | infant
     pattern: str = "two_phase"  # the pump's: two_phase | three_phase
     resolved: bool = False  # each suck or pump cycle resolved instead of the cycle-averaged vacuum
+
+
+PUMP = Stimulus()  # the default: a two-phase pump, cycle-averaged
 
 
 SWITCH_WIDTH_S = 2.0
