@@ -1,8 +1,14 @@
-"""One diffrax solve of the whole reflex, jitted once per shape."""
+"""One diffrax solve of the whole reflex, for the simulation and the fit alike.
+
+`solve` is jitted once per `SolveConfig` (topology, switches, solver settings: static and
+hashable) and per shape. The save times are traced arguments and the end time is the last of
+them, so a new duration, save step or data grid reuses the compilation; they are padded to a
+bucket length (`padded`) with the end time repeated, so that nearby lengths share one shape too.
+"""
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 
 import diffrax
 import equinox as eqx
@@ -12,7 +18,9 @@ import numpy as np
 
 from mer.breasts import make_pair_ducts, make_pair_observer, make_pair_vector_field, pair_agents, pair_initial_state
 from mer.build import Setup
+from mer.ducts.tree import DuctTree
 from mer.model import initial_state, make_observer, make_vector_field, mammary_fluxes
+from mer.stimulus.pump import Stimulus
 
 
 def save_times(duration_s: float, dt_s: float) -> np.ndarray:
@@ -20,6 +28,20 @@ def save_times(duration_s: float, dt_s: float) -> np.ndarray:
     n = int(np.floor(duration_s / dt_s + 1e-9))
     ts = np.arange(n + 1) * dt_s
     return ts if np.isclose(ts[-1], duration_s) else np.append(ts, duration_s)
+
+
+def bucket(n: int) -> int:
+    """The padded length for `n` save times: four lengths per doubling (at most 25 % more saves,
+    each a cheap interpolation), at least 16."""
+    step = max(16, 2 ** (int(np.log2(max(n, 1))) - 2))
+    return -(-n // step) * step
+
+
+def padded(ts: np.ndarray) -> np.ndarray:
+    """`ts` lengthened to `bucket(len(ts))` with its last time repeated (diffrax saves the end
+    state at each repeat)."""
+    ts = np.asarray(ts, dtype=float)
+    return np.concatenate([ts, np.full(bucket(ts.size) - ts.size, ts[-1])])
 
 
 DTYPES = {"float64": jnp.float64, "float32": jnp.float32}
@@ -30,103 +52,159 @@ def cast_floats(tree, dtype):
     return jax.tree_util.tree_map(lambda x: x.astype(dtype) if jnp.issubdtype(x.dtype, jnp.floating) else x, tree)
 
 
-@functools.lru_cache(maxsize=16)
-def _solver_fn(
-    tree,
-    mode,
-    stim,
-    n_neurons,
-    n_bundles,
-    duration_s,
-    save_dt_s,
-    agent_save_dt_s,
-    tree_save_dt_s,
-    rtol,
-    atol,
-    dt0_s,
-    max_steps,
-    progress=False,
-    precision="float64",
-):
-    """`tree` is one DuctTree, or a (left, right) pair for both breasts (mer/breasts.py);
-    `precision` the floating-point type of the states, parameters and outputs."""
-    dtype = DTYPES[precision]
-    ts = jnp.asarray(save_times(duration_s, save_dt_s), dtype)
-    ts_agents = jnp.asarray(save_times(duration_s, agent_save_dt_s), dtype)
-    ts_tree = jnp.asarray(save_times(duration_s, tree_save_dt_s), dtype)
+@dataclasses.dataclass(frozen=True)
+class SolveConfig:
+    """What fixes a compiled solve. `tree` is one DuctTree, or a (left, right) pair for both
+    breasts (mer/breasts.py): only its topology enters the compiled code (radii and lengths travel
+    in `structure`), which is why DuctTree compares by topology. `outputs`: "session" saves the
+    curves, the agents and the ducts on three grids; "yield" saves flow [g/s] and cumulative [g]
+    on one (the fit). `adjoint`: "reverse" (checkpointed) or "forward" (the fit's Jacobian)."""
 
-    if isinstance(tree, tuple):
-        vector_field = make_pair_vector_field(tree, mode, stim)
-        observe = make_pair_observer(tree, mode, stim)
-        agents, ducts, start_state = pair_agents, make_pair_ducts(tree, stim), pair_initial_state
-    else:
-        vector_field = make_vector_field(tree, mode, stim)
-        observe = make_observer(tree, mode, stim)
-        start_state = initial_state
-
-        def agents(t, y, args):
-            return {"fullness": y["fullness"], "activation": y["activation"]}
-
-        def ducts(t, y, args):
-            m = mammary_fluxes(t, y, *args, tree, stim)
-            return {
-                "radius": m["duct_radius"],
-                "pressure_in": m["p_distal"],
-                "pressure_out": m["p_proximal"],
-                "flow": m["segment_flow"],
-            }
-
-    def run(params, structure):
-        params, structure = cast_floats((params, structure), dtype)
-        y0 = start_state(params, structure, n_neurons, n_bundles, mode)
-        saveat = diffrax.SaveAt(
-            subs=[
-                diffrax.SubSaveAt(ts=ts, fn=observe),
-                diffrax.SubSaveAt(ts=ts_agents, fn=agents),
-                diffrax.SubSaveAt(ts=ts_tree, fn=ducts),
-            ]
-        )
-        sol = diffrax.diffeqsolve(
-            diffrax.ODETerm(vector_field),
-            diffrax.Tsit5(),
-            # times in the solve's type: diffrax promotes the state to the time's type, and a float64
-            # time would promote every float32 quantity it touches
-            t0=jnp.asarray(0.0, dtype),
-            t1=jnp.asarray(duration_s, dtype),
-            dt0=jnp.asarray(dt0_s, dtype),
-            y0=y0,
-            args=(params, structure),
-            saveat=saveat,
-            stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
-            max_steps=max_steps,
-            throw=False,  # a failed solve leaves inf after the time it reached: mer.simulate says where
-            # a bar with an ETA over simulated time; never inside vmapped cohorts (one bar per solve)
-            progress_meter=diffrax.TqdmProgressMeter() if progress else diffrax.NoProgressMeter(),
-        )
-        return sol.ys[0], sol.ys[1], sol.ys[2], sol.stats["num_accepted_steps"], sol.stats["num_rejected_steps"]
-
-    return eqx.filter_jit(run), np.asarray(ts), np.asarray(ts_agents), np.asarray(ts_tree)
+    tree: DuctTree | tuple[DuctTree, DuctTree]
+    mode: str
+    stim: Stimulus
+    n_neurons: int
+    n_bundles: int
+    rtol: float
+    atol: float
+    dt0_s: float
+    max_steps: int
+    precision: str = "float64"
+    outputs: str = "session"
+    adjoint: str = "reverse"
+    progress: bool = False
 
 
-def solver_for(setup: Setup, progress: bool = False):
-    """(run(params, structure) -> (series, agents, ducts, accepted, rejected), ts, ts_agents, ts_tree).
-    With two breasts, run takes (left, right) pairs of params and structure and returns agents and
-    ducts per side. `progress`: draw diffrax's progress bar (simulated time, ETA) while solving."""
+def config_for(setup: Setup, **changes) -> SolveConfig:
     s = setup.solver
-    return _solver_fn(
+    return SolveConfig(
         setup.tree if setup.right is None else (setup.tree, setup.right.tree),
         setup.mode,
         setup.stimulus,
         setup.n_neurons,
         setup.n_bundles,
-        setup.duration_s,
-        float(s["save_dt_s"]),
-        float(s["agent_save_dt_s"]),
-        float(s["tree_save_dt_s"]),
         float(s["rtol"]),
         float(s["atol"]),
         float(s["dt0_s"]),
         int(s["max_steps"]),
-        progress,
         s.get("precision", "float64"),
+        **changes,
     )
+
+
+def _session_saves(c: SolveConfig):
+    """(observe, agents, ducts) for the session outputs, and the initial state."""
+    if isinstance(c.tree, tuple):
+        return (
+            (make_pair_observer(c.tree, c.mode, c.stim), pair_agents, make_pair_ducts(c.tree, c.stim)),
+            pair_initial_state,
+        )
+
+    def agents(t, y, args):
+        return {"fullness": y["fullness"], "activation": y["activation"]}
+
+    def ducts(t, y, args):
+        m = mammary_fluxes(t, y, *args, c.tree, c.stim)
+        return {
+            "radius": m["duct_radius"],
+            "pressure_in": m["p_distal"],
+            "pressure_out": m["p_proximal"],
+            "flow": m["segment_flow"],
+        }
+
+    return (make_observer(c.tree, c.mode, c.stim), agents, ducts), initial_state
+
+
+def _yield_saves(c: SolveConfig):
+    def observe(t, y, args):
+        params, structure = args
+        m = mammary_fluxes(t, y, params, structure, c.tree, c.stim)
+        density = params["milk"]["density_g_per_mL"]
+        return m["nipple_outflow"] * density, y["removed"] * density
+
+    return (observe,), initial_state
+
+
+@eqx.filter_jit
+def solve(config: SolveConfig, params, structure, saves: tuple):
+    """Solve from t = 0 to the last save time. `saves`: one array of save times per output of
+    `config.outputs` (three for "session", one for "yield"), each ending at the end time.
+
+    Returns for "session" (series, agents, ducts, accepted steps, rejected steps), for "yield"
+    (flow, cumulative, succeeded). A failed solve does not raise (diffrax throw=False): the save
+    times it never reached hold inf, and `succeeded` is False."""
+    dtype = DTYPES[config.precision]
+    params, structure, saves = cast_floats((params, structure, saves), dtype)
+    fns, start_state = (_session_saves if config.outputs == "session" else _yield_saves)(config)
+    vector_field = (make_pair_vector_field if isinstance(config.tree, tuple) else make_vector_field)(
+        config.tree, config.mode, config.stim
+    )
+    y0 = start_state(params, structure, config.n_neurons, config.n_bundles, config.mode)
+    sol = diffrax.diffeqsolve(
+        diffrax.ODETerm(vector_field),
+        diffrax.Tsit5(),
+        # times in the solve's type: diffrax promotes the state to the time's type, and a float64
+        # time would promote every float32 quantity it touches
+        t0=jnp.zeros((), dtype),
+        t1=saves[0][-1],
+        dt0=jnp.asarray(config.dt0_s, dtype),
+        y0=y0,
+        args=(params, structure),
+        saveat=diffrax.SaveAt(subs=[diffrax.SubSaveAt(ts=ts, fn=fn) for ts, fn in zip(saves, fns)]),
+        stepsize_controller=diffrax.PIDController(rtol=config.rtol, atol=config.atol),
+        max_steps=config.max_steps,
+        adjoint=diffrax.ForwardMode() if config.adjoint == "forward" else diffrax.RecursiveCheckpointAdjoint(),
+        throw=False,  # a failed solve leaves inf after the time it reached: mer.simulate says where
+        # a bar with an ETA over simulated time; never inside vmapped cohorts (one bar per solve)
+        progress_meter=diffrax.TqdmProgressMeter() if config.progress else diffrax.NoProgressMeter(),
+    )
+    if config.outputs == "yield":
+        flow, cumulative = sol.ys[0]
+        return flow, cumulative, sol.result == diffrax.RESULTS.successful
+    return sol.ys[0], sol.ys[1], sol.ys[2], sol.stats["num_accepted_steps"], sol.stats["num_rejected_steps"]
+
+
+def _trimmed(tree, n: int):
+    """The first `n` saves of every leaf (their leading axis is time)."""
+    return jax.tree_util.tree_map(lambda x: x[:n], tree)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class SessionSolver:
+    """`solver_for`'s answer: call it with (params, structure) (pairs with both breasts) for
+    (series, agents, ducts, accepted, rejected) on `ts`, `ts_agents` and `ts_tree`; `lower`
+    gives the compilation without running it. vmap and grad pass through it."""
+
+    config: SolveConfig
+    ts: np.ndarray
+    ts_agents: np.ndarray
+    ts_tree: np.ndarray
+
+    def _saves(self):
+        return tuple(jnp.asarray(padded(t)) for t in (self.ts, self.ts_agents, self.ts_tree))
+
+    def __call__(self, params, structure):
+        series, agents, ducts, accepted, rejected = solve(self.config, params, structure, self._saves())
+        sizes = (self.ts.size, self.ts_agents.size, self.ts_tree.size)
+        return (*(_trimmed(x, n) for x, n in zip((series, agents, ducts), sizes)), accepted, rejected)
+
+    def lower(self, params, structure):
+        return solve.lower(self.config, params, structure, self._saves())
+
+    def _key(self):
+        return self.config, *(t.tobytes() for t in (self.ts, self.ts_agents, self.ts_tree))
+
+    def __hash__(self):  # equal solvers share jitted wrappers (e.g. a vmap over mothers)
+        return hash(self._key())
+
+    def __eq__(self, other):
+        return isinstance(other, SessionSolver) and self._key() == other._key()
+
+
+def solver_for(setup: Setup, progress: bool = False):
+    """(run, ts, ts_agents, ts_tree): the session solve of `setup` (a SessionSolver) and its save
+    grids. `progress`: draw diffrax's progress bar (simulated time, ETA) while solving."""
+    s = setup.solver
+    grids = (save_times(setup.duration_s, float(s[k])) for k in ("save_dt_s", "agent_save_dt_s", "tree_save_dt_s"))
+    run = SessionSolver(config_for(setup, progress=progress), *grids)
+    return run, run.ts, run.ts_agents, run.ts_tree

@@ -13,7 +13,6 @@ import copy
 import dataclasses
 import functools
 
-import diffrax
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -24,9 +23,8 @@ from mer.build import Setup
 from mer.config.validate import ConfigError
 from mer.fit.data import Session, on_grid
 from mer.fit.parameters import Layout, parse_parameters, to_natural, to_unconstrained
-from mer.model import initial_state, make_vector_field, mammary_fluxes
 from mer.outputs.metrics import ejection_rises
-from mer.solve import save_times
+from mer.solve import SolveConfig, bucket, config_for, padded, save_times, solve
 
 PULSE_KEYS = ("neuro.onsets_s", "neuro.amounts_mU")
 # the release pulses' width (sd, s): one value for all pulses of a mother when fitted, because how
@@ -142,48 +140,15 @@ def storage_scaled_to_yield(problem, fit_cfg):
     return make_problem(s, problem.sessions, fit_cfg, problem.ts, centres, slots)
 
 
-def _fit_solver(tree, mode, stim, neurons, ts, rtol, atol, dt0, max_steps, forward_mode):
-    """Solve saving only flow [g/s] and cumulative [g] at `ts`; failures are flagged, not raised,
-    so that one bad start does not end a batched fit."""
-    vector_field = make_vector_field(tree, mode, stim)
-
-    def observe(t, y, args):
-        params, structure = args
-        m = mammary_fluxes(t, y, params, structure, tree, stim)
-        density = params["milk"]["density_g_per_mL"]
-        return m["nipple_outflow"] * density, y["removed"] * density
-
-    adjoint = diffrax.ForwardMode() if forward_mode else diffrax.RecursiveCheckpointAdjoint()
-
-    def run(params, structure):
-        sol = diffrax.diffeqsolve(
-            diffrax.ODETerm(vector_field),
-            diffrax.Tsit5(),
-            t0=0.0,
-            t1=float(ts[-1]),
-            dt0=dt0,
-            y0=initial_state(params, structure, *neurons, mode),
-            args=(params, structure),
-            saveat=diffrax.SaveAt(ts=jnp.asarray(ts), fn=observe),
-            stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
-            max_steps=max_steps,
-            adjoint=adjoint,
-            throw=False,
-        )
-        return sol.ys[0], sol.ys[1], sol.result == diffrax.RESULTS.successful
-
-    return run
-
-
 @functools.lru_cache(maxsize=8)
-def compiled(tree, mode, stim, neurons, ts_key, solver_key, layout: Layout, weights):
-    """Jitted loss/gradient (vmapped over starts), predictions and the forward-mode Jacobian;
+def compiled(config: SolveConfig, layout: Layout, weights):
+    """Jitted loss/gradient (vmapped over starts), predictions and the forward-mode Jacobian on
+    the time grid `a["ts"]` (traced: a new data grid of the same padded length reuses them);
     cached so a second problem of the same shape reuses the compilation."""
-    ts = np.asarray(ts_key)
-    rtol, atol, dt0, max_steps = solver_key
     w_cum, w_flow, prior_sd, prior_weight = weights
-    solvers = {
-        fwd: _fit_solver(tree, mode, stim, neurons, ts, rtol, atol, dt0, max_steps, fwd) for fwd in (False, True)
+    configs = {
+        fwd: dataclasses.replace(config, outputs="yield", adjoint="forward" if fwd else "reverse")
+        for fwd in (False, True)
     }
 
     def predict(u, a, base, structure, forward_mode=False):
@@ -196,7 +161,7 @@ def compiled(tree, mode, stim, neurons, ts_key, solver_key, layout: Layout, weig
         def one_session(b):
             params = copy.copy(base)
             params["neuro"] = dict(params["neuro"])
-            if mode == "pulses":
+            if config.mode == "pulses":
                 width = params["neuro"]["widths_s"][0]
                 params["neuro"].update(
                     onsets_s=b["_onsets"], amounts_mU=b["_amounts"], widths_s=jnp.full_like(b["_onsets"], width)
@@ -206,9 +171,9 @@ def compiled(tree, mode, stim, neurons, ts_key, solver_key, layout: Layout, weig
                 if key == WIDTH_KEY:  # the fitted width, the same for every pulse slot
                     v = jnp.broadcast_to(v, b["_onsets"].shape)
                 params[group] = dict(params[group], **{name: v})
-            if mode == "pulses":
+            if config.mode == "pulses":
                 params["neuro"]["amounts_mU"] = params["neuro"]["amounts_mU"] * b["_mask"]
-            return solvers[forward_mode](params, structure)
+            return solve(configs[forward_mode], params, structure, (a["ts"],))
 
         return jax.vmap(one_session)(batched)
 
@@ -256,18 +221,36 @@ def _per_session(layout: Layout, key: str) -> bool:
     return any(p.per_session for p in layout.parameters if p.key == key)
 
 
-def functions(problem: FitProblem):
-    s = problem.setup
-    solver_key = (
-        float(s.solver["rtol"]),
-        float(s.solver["atol"]),
-        float(s.solver["dt0_s"]),
-        int(s.solver["max_steps"]),
-    )
-    neurons = (s.n_neurons, s.n_bundles)
-    return compiled(
-        s.tree, s.mode, s.stimulus, neurons, tuple(problem.ts.tolist()), solver_key, problem.layout, problem.weights
-    )
+TIME_AXIS = ("obs_flow", "obs_cum", "inside")  # the arrays with the data grid as their last axis
+
+
+def _padded_arrays(a: dict) -> dict:
+    """`a` on the padded save grid (mer.solve.padded): the added times lie outside the data
+    (inside = 0), so the loss and the fitted values do not change."""
+    n = a["ts"].shape[0]
+    extra = bucket(n) - n
+    out = dict(a, ts=jnp.asarray(padded(np.asarray(a["ts"]))))
+    for key in TIME_AXIS:
+        out[key] = jnp.pad(a[key], ((0, 0), (0, extra)))
+    return out
+
+
+def functions(problem: FitProblem) -> dict:
+    """The compiled functions of `compiled`, called on the padded grid; predictions and Jacobians
+    come back on the data grid."""
+    fns = compiled(config_for(problem.setup), problem.layout, problem.weights)
+
+    def on_grid(name):
+        def call(u, a, *rest):
+            out = fns[name](u, _padded_arrays(a), *rest)
+            if name in ("predict", "jacobian"):
+                n = a["ts"].shape[0]
+                out = jax.tree_util.tree_map(lambda x: x[:, :n] if x.ndim > 1 else x, out)
+            return out
+
+        return call
+
+    return {name: on_grid(name) for name in fns}
 
 
 def make_problem(
@@ -360,6 +343,7 @@ def make_problem(
         "u0": u0,
         "initial": initial,
         "used": used,
+        "ts": ts,
     }
     arrays = {key: jnp.asarray(v) for key, v in arrays.items()}
     weights = (

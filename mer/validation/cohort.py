@@ -126,7 +126,7 @@ class Batch:
     solved: np.ndarray  # (mothers,) bool: the solve reached the session's end (finite curves)
 
 
-_BATCHED = {}  # one jitted vmap per compiled solve (solve functions are cached per shape)
+_BATCHED = {}  # one jitted vmap per solver (equal solvers compare equal)
 
 
 def _batched(run):

@@ -1,0 +1,47 @@
+"""The one solve: traced save times (a new duration reuses the compilation) and padded save grids
+that change nothing."""
+
+import jax.numpy as jnp
+import numpy as np
+from conftest import SMALL
+
+from mer.build import build
+from mer.config.compose import compose_config
+from mer.solve import bucket, padded, solve, solver_for
+
+
+def _setup(duration_s):
+    return build(compose_config(SMALL + [f"duration_s={duration_s}"]))
+
+
+def test_bucket_lengths_cover_and_stay_within_a_quarter():
+    for n in (1, 2, 15, 16, 17, 61, 100, 901, 1201, 4097, 90001):
+        m = bucket(n)
+        assert m >= n and m >= 16
+        assert m <= max(16, 1.25 * n + 16)
+    ts = padded(np.arange(5.0))
+    assert ts.size == 16 and np.all(np.diff(ts) >= 0) and np.all(ts[5:] == 4.0)
+
+
+def test_a_new_duration_in_the_same_bucket_does_not_compile_again():
+    first = _setup(120)
+    run, *_ = solver_for(first)
+    run(*first.pair())  # compiles (or finds) the shape
+    before = solve._cached._cache_size()
+    for duration in (118, 121, 126):  # 119-127 save times, all padded to 128
+        setup = _setup(duration)
+        run, ts, *_ = solver_for(setup)
+        series, *_ = run(*setup.pair())
+        assert series["flow"].shape == ts.shape and ts[-1] == duration
+    assert solve._cached._cache_size() == before
+
+
+def test_padding_the_save_grids_changes_no_saved_value():
+    setup = _setup(121)
+    run, ts, ts_agents, ts_tree = solver_for(setup)
+    series, agents, ducts, accepted, _ = run(*setup.pair())
+    exact = solve(run.config, *setup.pair(), tuple(jnp.asarray(t) for t in (ts, ts_agents, ts_tree)))
+    assert int(exact[3]) == int(accepted)  # the same steps: the end time is the same
+    for got, want in ((series, exact[0]), (agents, exact[1]), (ducts, exact[2])):
+        for key in want:
+            np.testing.assert_allclose(np.asarray(got[key]), np.asarray(want[key]), rtol=1e-12, atol=1e-12)
