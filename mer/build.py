@@ -105,14 +105,11 @@ def build_breast(cfg: dict, seed: int) -> Setup:
     pop = build_population(an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], seed)
 
     structure = {
-        "agent_segment": jnp.asarray(tree.terminal[pop.lobule]),
         "z_capacity": jnp.asarray(pop.z_capacity),
         "z_sensitivity": jnp.asarray(pop.z_sensitivity),
         "z_lobule_sensitivity": jnp.asarray(pop.z_lobule_sensitivity),
         "z_myoepithelium": jnp.asarray(pop.z_myoepithelium),
         "z_fullness": jnp.asarray(pop.z_fullness),
-        "edge_i": jnp.asarray(pop.edge_i),
-        "edge_j": jnp.asarray(pop.edge_j),
         "duct_radius_mm": jnp.asarray(tree.radius_mm),
         "duct_length_mm": jnp.asarray(tree.length_mm),
         "pore_scale": jnp.asarray(pore_scale),

@@ -17,9 +17,10 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from mer.alveoli.activation import activation_rhs, active_fraction, gap_junction_current
+from mer.alveoli.activation import activation_rhs, active_fraction
 from mer.alveoli.basket import coherence
 from mer.alveoli.compression import compression_mmHg
+from mer.alveoli.lobules import lobule_sums, ring_coupling, to_agents
 from mer.alveoli.mechanics import outlet_conductance, pressure_mmHg, secretion_mL_per_s, tension_mmHg
 from mer.alveoli.receptor import log_ec50, occupancy, receptor_signal
 from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
@@ -96,10 +97,11 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
         )
         * d["pore_patent_fraction"]
     )
-    seg_of_agent = structure["agent_segment"]
-    n_seg = tree.n_segments
-    src_a = jax.ops.segment_sum(g_out * pressure, seg_of_agent, num_segments=n_seg)
-    src_b = jax.ops.segment_sum(g_out, seg_of_agent, num_segments=n_seg)
+    # each lobule's agents drain into its terminal duct: row sums of the lobule blocks, placed at the
+    # terminal segments (mer/alveoli/lobules.py)
+    terminal, n_lobules = tree.terminal, tree.n_lobules
+    src_a = jnp.zeros(tree.n_segments, pressure.dtype).at[terminal].set(lobule_sums(g_out * pressure, n_lobules))
+    src_b = jnp.zeros(tree.n_segments, pressure.dtype).at[terminal].set(lobule_sums(g_out, n_lobules))
     p_vac = stimulus_vacuum(t, y, params, stim)
     # 1) pressures with the walls held still and the pores open -> how fast each wall moves and which
     # pores are pushed open; 2) that volume change as a known sink at each segment's distal node,
@@ -114,7 +116,7 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
     roots = tree.levels()[0]
     g_pore = jnp.where(q_seg[roots] < 0.0, 0.0, g_pore)
     p_dist, p_prox, q_seg = solve_tree(tree, g_seg, g_pore, src_a - storage, src_b, p_vac)
-    q_alv = g_out * (pressure - p_dist[seg_of_agent])
+    q_alv = g_out * (pressure - to_agents(p_dist[terminal], pressure.shape[0]))
     return {
         "duct_radius": radius,
         "duct_area_rate": d_area,
@@ -183,8 +185,9 @@ def central_rhs(t, y, params, structure, mode, stim, afferent=None):
     return dy
 
 
-def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
-    """Derivatives of one breast's state (MAMMARY_KEYS), given the shared plasma OT and atosiban in `y`."""
+def breast_rhs(t, y, params, structure, tree: DuctTree, stim, neighbours: int):
+    """Derivatives of one breast's state (MAMMARY_KEYS), given the shared plasma OT and atosiban in `y`;
+    `neighbours`: gap-junction partners on each side in a lobule's ring."""
     a = params["alveoli"]
     dy = {"suck_phase": cycle_rate_per_s(t, y["removed"], params["stimulus"], stim.kind, stim.pattern)}
     antagonist = free_nM(y["atosiban"], params["atosiban"])
@@ -194,7 +197,7 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
     theta = occupancy(c["mammary_delivery"] * arterial, log_ec50_pM, a["hill"])
     signal = receptor_signal(theta, y["desensitised"])
     dy["desensitised"] = (theta - y["desensitised"]) / a["desensitisation_tau_s"]
-    coupling = gap_junction_current(y["activation"], structure["edge_i"], structure["edge_j"])
+    coupling = ring_coupling(y["activation"], tree.n_lobules, neighbours)
     dy["activation"], dy["recovery"] = activation_rhs(
         y["activation"], y["recovery"], signal, y["fullness"], coupling, a
     )
@@ -209,14 +212,15 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
     return dy
 
 
-def make_vector_field(tree: DuctTree, mode: str, stim=PUMP):
+def make_vector_field(tree: DuctTree, mode: str, stim, neighbours: int):
     """Vector field f(t, y, (params, structure)) for diffrax; `mode` is 'network' or 'pulses';
-    `stim` is the Stimulus (mer/stimulus/pump.py)."""
+    `stim` is the Stimulus (mer/stimulus/pump.py); `neighbours` the gap-junction partners on each
+    side in a lobule's ring."""
 
     def vector_field(t, y, args):
         params, structure = args
         dy = central_rhs(t, y, params, structure, mode, stim)
-        dy.update(breast_rhs(t, y, params, structure, tree, stim))
+        dy.update(breast_rhs(t, y, params, structure, tree, stim, neighbours))
         return {k: dy[k] for k in y}
 
     return vector_field

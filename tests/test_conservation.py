@@ -45,7 +45,7 @@ def test_nipple_outflow_equals_alveolar_outflow(small_result):
     q = np.asarray(m["segment_flow"])
     inflow = np.zeros_like(q)
     np.add.at(inflow, tree.parent[tree.parent >= 0], q[tree.parent >= 0])
-    np.add.at(inflow, np.asarray(setup.structure["agent_segment"]), np.asarray(m["alveolar_outflow"]))
+    np.add.at(inflow, setup.tree.terminal[setup.population.lobule], np.asarray(m["alveolar_outflow"]))
     np.testing.assert_allclose(q, inflow - storage, rtol=1e-9, atol=1e-14)
 
 

@@ -10,7 +10,7 @@ w = 1 (mechanism=store) the receptor-driven (IP3) release draws on the same stor
 gives a transient and then oscillations instead of a sustained rise. Myoepithelial Ca2+ responses
 to OT are a store-release transient followed by oscillations (Davis et al. 2015 PNAS); gap junctions (Cx43) couple
 neighbouring cells so that activation spreads between alveoli (Stevenson et al. 2020 PNAS). The
-coupling sum runs over an explicit edge list with segment_sum.
+coupling sum D_gap sum_j (a_j - a_i) comes from mer.alveoli.lobules.ring_coupling.
 """
 
 from __future__ import annotations
@@ -19,12 +19,6 @@ import jax
 import jax.numpy as jnp
 
 from mer.alveoli.hill import hill
-
-
-def gap_junction_current(activation, edge_i, edge_j):
-    """sum_j (a_j - a_i) over each agent's gap-junction edges."""
-    diff = activation[edge_j] - activation[edge_i]
-    return jax.ops.segment_sum(diff, edge_i, num_segments=activation.shape[0])
 
 
 def activation_rhs(activation, recovery, signal, fullness, coupling, a):

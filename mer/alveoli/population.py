@@ -24,8 +24,7 @@ class AlveolarPopulation:
     z_lobule_sensitivity: np.ndarray  # (N,) the agent's lobule's standard-normal sensitivity draw
     z_myoepithelium: np.ndarray  # (N,) standard-normal draw for myoepithelial complement
     z_fullness: np.ndarray  # (N,) standard-normal draw for initial fullness
-    edge_i: np.ndarray  # (E,) int, gap-junction edges i <- j (both directions listed)
-    edge_j: np.ndarray  # (E,) int
+    neighbours: int  # gap-junction partners on each side in the lobule's ring
 
     @property
     def n_agents(self) -> int:
@@ -33,25 +32,15 @@ class AlveolarPopulation:
 
 
 def build_population(n_agents: int, n_lobules: int, neighbours: int, seed: int) -> AlveolarPopulation:
-    """Assign agents to lobules and wire each lobule as a ring with `neighbours` on each side.
+    """Assign agents to lobules in contiguous blocks (mer.alveoli.lobules) and wire each lobule as a
+    ring with `neighbours` on each side.
 
     A ring is the simplest graph in which Ca2+ waves travel between neighbouring alveoli of a
-    lobule; the edge list is explicit so that any other graph (3-D contact graphs) slots in.
+    lobule; in the block layout its edges are static offsets, so no edge list is stored.
     """
     rng = np.random.default_rng(seed)
-    # Agents in contiguous blocks per lobule; block sizes differ by at most one agent.
+    # Agents in contiguous blocks per lobule; block sizes differ by at most one agent, the larger first.
     lobule = np.sort(np.arange(n_agents) % n_lobules)
-    start = np.searchsorted(lobule, np.arange(n_lobules))
-    size = np.bincount(lobule, minlength=n_lobules)
-    pos = np.arange(n_agents) - start[lobule]
-    ii, jj = [], []
-    for k in range(1, neighbours + 1):  # loop over ring offsets (a few), vectorised over agents
-        ok = size[lobule] > 2 * k  # a ring needs more than 2k members for distinct offsets
-        j = start[lobule] + (pos + k) % size[lobule]
-        ii.append(np.arange(n_agents)[ok])
-        jj.append(j[ok])
-    i = np.concatenate(ii)
-    j = np.concatenate(jj)
     draws = rng.standard_normal((4, n_agents))
     lobule_draws = rng.standard_normal(n_lobules)
     return AlveolarPopulation(
@@ -61,6 +50,5 @@ def build_population(n_agents: int, n_lobules: int, neighbours: int, seed: int) 
         z_lobule_sensitivity=lobule_draws[lobule],
         z_myoepithelium=draws[2],
         z_fullness=draws[3],
-        edge_i=np.concatenate([i, j]),
-        edge_j=np.concatenate([j, i]),
+        neighbours=int(neighbours),
     )
