@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from mer import programs
 from mer.breasts import make_pair_ducts, make_pair_observer, make_pair_vector_field, pair_agents, pair_initial_state
 from mer.build import Setup
 from mer.ducts.tree import DuctTree
@@ -185,13 +186,28 @@ class SessionSolver:
     def _saves(self):
         return tuple(jnp.asarray(padded(t)) for t in (self.ts, self.ts_agents, self.ts_tree))
 
-    def __call__(self, params, structure):
-        series, agents, ducts, accepted, rejected = solve(self.config, params, structure, self._saves())
+    def _trimmed(self, out):
+        series, agents, ducts, accepted, rejected = out
         sizes = (self.ts.size, self.ts_agents.size, self.ts_tree.size)
         return (*(_trimmed(x, n) for x, n in zip((series, agents, ducts), sizes)), accepted, rejected)
 
-    def lower(self, params, structure):
-        return solve.lower(self.config, params, structure, self._saves())
+    def __call__(self, params, structure):
+        return self._trimmed(solve(self.config, params, structure, self._saves()))
+
+    def compiled(self, params, structure):
+        """The solve compiled for these arguments' shapes, as a function of (params, structure):
+        a warm process reads the traced program back (mer/programs.py) instead of tracing it."""
+        saves = self._saves()
+        # a progress bar is a host callback, and so are equinox's checks unless EQX_ON_ERROR=nan:
+        # such a solve is traced and compiled here, and called through `solve`, which turns a
+        # failed check into an EquinoxRuntimeError (a compiled object would not)
+        if self.config.progress or programs.folder() is None:
+            solve.lower(self.config, params, structure, saves).compile()
+            return self
+        executable = programs.compiled(
+            lambda p, s, t: solve(self.config, p, s, t), self.config, (params, structure, saves)
+        )
+        return lambda params, structure: self._trimmed(executable(params, structure, saves))
 
     def _key(self):
         return self.config, *(t.tobytes() for t in (self.ts, self.ts_agents, self.ts_tree))
