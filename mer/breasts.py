@@ -59,13 +59,13 @@ def bilateral_afferent(t, y, params, stim):
     return jnp.maximum(left, right) + weaker_share * jnp.minimum(left, right)
 
 
-def make_pair_vector_field(trees: tuple[DuctTree, DuctTree], mode: str, stim, neighbours: int):
+def make_pair_vector_field(trees: tuple[DuctTree, DuctTree], mode: str, stim):
     def vector_field(t, y, args):
         params, structure = args
         afferent = bilateral_afferent(t, y, params, stim) if mode == "network" else None
         dy = central_rhs(t, _view(y, "left"), params[0], structure[0], mode, stim, afferent)
         for k, side in enumerate(SIDES):
-            dy[side] = breast_rhs(t, _view(y, side), params[k], structure[k], trees[k], stim, neighbours)
+            dy[side] = breast_rhs(t, _view(y, side), params[k], structure[k], trees[k], stim)
         return {k: ({m: dy[k][m] for m in y[k]} if k in SIDES else dy[k]) for k in y}
 
     return vector_field

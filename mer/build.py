@@ -105,6 +105,8 @@ def build_breast(cfg: dict, seed: int) -> Setup:
     pop = build_population(an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], seed)
 
     structure = {
+        "agent_lobule": jnp.asarray(pop.lobule, dtype=jnp.int32),
+        "ring_partners": jnp.asarray(pop.ring_partners, dtype=jnp.int32),
         "z_capacity": jnp.asarray(pop.z_capacity),
         "z_sensitivity": jnp.asarray(pop.z_sensitivity),
         "z_lobule_sensitivity": jnp.asarray(pop.z_lobule_sensitivity),

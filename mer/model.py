@@ -20,7 +20,7 @@ import jax.numpy as jnp
 from mer.alveoli.activation import activation_rhs, active_fraction
 from mer.alveoli.basket import coherence
 from mer.alveoli.compression import compression_mmHg
-from mer.alveoli.lobules import lobule_sums, ring_coupling, to_agents
+from mer.alveoli.lobules import lobule_sums, ring_coupling
 from mer.alveoli.mechanics import outlet_conductance, pressure_mmHg, secretion_mL_per_s, tension_mmHg
 from mer.alveoli.receptor import log_ec50, occupancy, receptor_signal
 from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
@@ -116,7 +116,7 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
     roots = tree.levels()[0]
     g_pore = jnp.where(q_seg[roots] < 0.0, 0.0, g_pore)
     p_dist, p_prox, q_seg = solve_tree(tree, g_seg, g_pore, src_a - storage, src_b, p_vac)
-    q_alv = g_out * (pressure - to_agents(p_dist[terminal], pressure.shape[0]))
+    q_alv = g_out * (pressure - p_dist[terminal][structure["agent_lobule"]])
     return {
         "duct_radius": radius,
         "duct_area_rate": d_area,
@@ -185,9 +185,8 @@ def central_rhs(t, y, params, structure, mode, stim, afferent=None):
     return dy
 
 
-def breast_rhs(t, y, params, structure, tree: DuctTree, stim, neighbours: int):
-    """Derivatives of one breast's state (MAMMARY_KEYS), given the shared plasma OT and atosiban in `y`;
-    `neighbours`: gap-junction partners on each side in a lobule's ring."""
+def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
+    """Derivatives of one breast's state (MAMMARY_KEYS), given the shared plasma OT and atosiban in `y`."""
     a = params["alveoli"]
     dy = {"suck_phase": cycle_rate_per_s(t, y["removed"], params["stimulus"], stim.kind, stim.pattern)}
     antagonist = free_nM(y["atosiban"], params["atosiban"])
@@ -197,7 +196,7 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim, neighbours: int):
     theta = occupancy(c["mammary_delivery"] * arterial, log_ec50_pM, a["hill"])
     signal = receptor_signal(theta, y["desensitised"])
     dy["desensitised"] = (theta - y["desensitised"]) / a["desensitisation_tau_s"]
-    coupling = ring_coupling(y["activation"], tree.n_lobules, neighbours)
+    coupling = ring_coupling(y["activation"], structure["ring_partners"])
     dy["activation"], dy["recovery"] = activation_rhs(
         y["activation"], y["recovery"], signal, y["fullness"], coupling, a
     )
@@ -212,15 +211,14 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim, neighbours: int):
     return dy
 
 
-def make_vector_field(tree: DuctTree, mode: str, stim, neighbours: int):
+def make_vector_field(tree: DuctTree, mode: str, stim=PUMP):
     """Vector field f(t, y, (params, structure)) for diffrax; `mode` is 'network' or 'pulses';
-    `stim` is the Stimulus (mer/stimulus/pump.py); `neighbours` the gap-junction partners on each
-    side in a lobule's ring."""
+    `stim` is the Stimulus (mer/stimulus/pump.py)."""
 
     def vector_field(t, y, args):
         params, structure = args
         dy = central_rhs(t, y, params, structure, mode, stim)
-        dy.update(breast_rhs(t, y, params, structure, tree, stim, neighbours))
+        dy.update(breast_rhs(t, y, params, structure, tree, stim))
         return {k: dy[k] for k in y}
 
     return vector_field

@@ -66,7 +66,6 @@ class SolveConfig:
     stim: Stimulus
     n_neurons: int
     n_bundles: int
-    neighbours: int  # gap-junction partners on each side in a lobule's ring
     rtol: float
     atol: float
     dt0_s: float
@@ -85,7 +84,6 @@ def config_for(setup: Setup, **changes) -> SolveConfig:
         setup.stimulus,
         setup.n_neurons,
         setup.n_bundles,
-        setup.population.neighbours,
         float(s["rtol"]),
         float(s["atol"]),
         float(s["dt0_s"]),
@@ -140,7 +138,7 @@ def solve(config: SolveConfig, params, structure, saves: tuple):
     params, structure, saves = cast_floats((params, structure, saves), dtype)
     fns, start_state = (_session_saves if config.outputs == "session" else _yield_saves)(config)
     vector_field = (make_pair_vector_field if isinstance(config.tree, tuple) else make_vector_field)(
-        config.tree, config.mode, config.stim, config.neighbours
+        config.tree, config.mode, config.stim
     )
     y0 = start_state(params, structure, config.n_neurons, config.n_bundles, config.mode)
     sol = diffrax.diffeqsolve(

@@ -15,7 +15,7 @@ def test_flow_curve_matches_scipy_solve_ivp(small_result):
     args = (setup.params, setup.structure)
     y0 = initial_state(setup.params, setup.structure, setup.n_neurons, setup.n_bundles, setup.mode)
     flat0, unravel = ravel_pytree(y0)
-    field = make_vector_field(setup.tree, setup.mode, setup.stimulus, setup.population.neighbours)
+    field = make_vector_field(setup.tree, setup.mode, setup.stimulus)
     observe = make_observer(setup.tree, setup.mode)
     f = jax.jit(lambda t, y: ravel_pytree(field(t, unravel(y), args))[0])
     jac = jax.jit(jax.jacfwd(lambda t, y: f(t, y), argnums=1))

@@ -24,11 +24,28 @@ class AlveolarPopulation:
     z_lobule_sensitivity: np.ndarray  # (N,) the agent's lobule's standard-normal sensitivity draw
     z_myoepithelium: np.ndarray  # (N,) standard-normal draw for myoepithelial complement
     z_fullness: np.ndarray  # (N,) standard-normal draw for initial fullness
-    neighbours: int  # gap-junction partners on each side in the lobule's ring
+    ring_partners: np.ndarray  # (2 neighbours, N) int32, each agent's gap-junction partners
 
     @property
     def n_agents(self) -> int:
         return int(self.lobule.shape[0])
+
+
+def ring_partners(lobule: np.ndarray, neighbours: int) -> np.ndarray:
+    """(2 neighbours, N) partner indices: agent i's partners `o` places on either side within its
+    lobule's ring, o = 1..neighbours; an offset needs more than 2 o members (distinct partners), so
+    in smaller lobules the row holds the agent itself. Loops over offsets (a few), not agents."""
+    n_agents = lobule.size
+    start = np.searchsorted(lobule, np.arange(lobule.max() + 1 if n_agents else 0))
+    size = np.bincount(lobule)
+    pos = np.arange(n_agents) - start[lobule]
+    m = size[lobule]
+    rows = [
+        np.where(m > 2 * o, start[lobule] + (pos + side * o) % m, np.arange(n_agents))
+        for o in range(1, neighbours + 1)
+        for side in (1, -1)
+    ]
+    return np.stack(rows).astype(np.int32) if rows else np.zeros((0, n_agents), np.int32)
 
 
 def build_population(n_agents: int, n_lobules: int, neighbours: int, seed: int) -> AlveolarPopulation:
@@ -36,7 +53,7 @@ def build_population(n_agents: int, n_lobules: int, neighbours: int, seed: int) 
     ring with `neighbours` on each side.
 
     A ring is the simplest graph in which Ca2+ waves travel between neighbouring alveoli of a
-    lobule; in the block layout its edges are static offsets, so no edge list is stored.
+    lobule; any other graph with a fixed number of partners per agent fits `ring_partners`' form.
     """
     rng = np.random.default_rng(seed)
     # Agents in contiguous blocks per lobule; block sizes differ by at most one agent, the larger first.
@@ -50,5 +67,5 @@ def build_population(n_agents: int, n_lobules: int, neighbours: int, seed: int) 
         z_lobule_sensitivity=lobule_draws[lobule],
         z_myoepithelium=draws[2],
         z_fullness=draws[3],
-        neighbours=int(neighbours),
+        ring_partners=ring_partners(lobule, neighbours),
     )
