@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 import optimistix as optx
 
+from mer import programs
 from mer.build import Setup
 from mer.config.validate import ConfigError
 from mer.fit.data import Session, on_grid
@@ -235,14 +236,30 @@ def _padded_arrays(a: dict) -> dict:
     return out
 
 
+_EXECUTABLES = {}  # compiled functions by mer.programs key: one per function and shape in a process
+
+
+def _executable(name, fn, static, args):
+    """`fn` compiled for `args`, its traced program kept on disk (mer/programs.py) so that the next
+    fit of this shape skips tracing; `fn` itself when no program folder is on."""
+    if programs.folder() is None or not all(isinstance(x, jax.Array) for x in jax.tree_util.tree_leaves(args)):
+        return fn
+    key = programs.key((*static, name), args)
+    if key not in _EXECUTABLES:
+        _EXECUTABLES[key] = programs.compiled(fn, (*static, name), args)
+    return _EXECUTABLES[key]
+
+
 def functions(problem: FitProblem) -> dict:
     """The compiled functions of `compiled`, called on the padded grid; predictions and Jacobians
     come back on the data grid."""
-    fns = compiled(config_for(problem.setup), problem.layout, problem.weights)
+    static = (config_for(problem.setup), problem.layout, problem.weights)
+    fns = compiled(*static)
 
     def on_grid(name):
         def call(u, a, *rest):
-            out = fns[name](u, _padded_arrays(a), *rest)
+            args = (jnp.asarray(u), _padded_arrays(a), *rest)
+            out = _executable(name, fns[name], static, args)(*args)
             if name in ("predict", "jacobian"):
                 n = a["ts"].shape[0]
                 out = jax.tree_util.tree_map(lambda x: x[:, :n] if x.ndim > 1 else x, out)
