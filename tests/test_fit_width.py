@@ -1,6 +1,6 @@
-"""The release pulses' width, fitted (when asked for) as one value per mother: it sets how fast each
-ejection's flow rises, it is the same for every pulse slot, and a fitted mother hands it to
-mer.simulate."""
+"""The release pulses' width, fitted as one value per mother: it sets how fast each ejection's flow
+rises, it is the same for every pulse slot, it starts where the starting model's ejections rise as
+fast as the observed ones, and a fitted mother hands it to mer.simulate."""
 
 import numpy as np
 import pytest
@@ -20,8 +20,8 @@ def session_file(tmp_path_factory):
 
 
 def fit_width(start=20.0, extra=""):
-    """The override that adds the width to the fitted parameters (configs/fit/pulses.yaml)."""
-    return f"+fit.parameters.neuro.widths_s={{lower:4.0,upper:60.0,scale:log,start:{start}{extra}}}"
+    """The override that sets the fitted width's bounds and start (configs/fit/pulses.yaml)."""
+    return f"fit.parameters.neuro.widths_s={{lower:4.0,upper:60.0,scale:log,start:{start}{extra}}}"
 
 
 def overrides(path, *more):
@@ -49,7 +49,7 @@ def rise_s(t, flow):
 
 
 def test_the_width_is_one_value_of_the_mother_and_shapes_every_rise(session_file):
-    assert "neuro.widths_s" not in prepare(overrides(session_file))[1].labels  # not fitted by default
+    assert "neuro.widths_s" not in prepare(overrides(session_file, "~fit.parameters.neuro.widths_s"))[1].labels
     _, problem = prepare(overrides(session_file, fit_width()))
     assert problem.labels.count("neuro.widths_s") == 1  # not one per session or per pulse
     start = problem.natural(np.asarray(problem.arrays["u0"]))[problem.labels.index("neuro.widths_s")]
@@ -77,3 +77,52 @@ def test_width_settings_errors_name_the_field(session_file, case):
     more, message = WIDTH_ERRORS[case]
     with pytest.raises(ConfigError, match=message):
         prepare(overrides(session_file, *more))
+
+
+def model_session(path, width_s):
+    """A session of the fitting model itself with every release pulse `width_s` wide."""
+    from mer.config.compose import compose_config
+    from mer.fit.run import model_config
+    from mer.simulate import simulate
+
+    onsets, amounts = [90.0, 300.0, 500.0], [50.0, 45.0, 40.0]
+    cfg = compose_config(
+        [
+            "duration_s=700",
+            f"neuro.onsets_s={onsets}",
+            f"neuro.amounts_mU={amounts}",
+            f"neuro.widths_s={[width_s] * 3}",
+        ],
+        "fit",
+    )
+    result = simulate(model_config(cfg))
+    lines = ["time_s,flow_g_per_s"] + [f"{t:g},{f:.5f}" for t, f in zip(result.time, result.timeseries["flow"])]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("width_s", [8.0, 24.0])
+def test_the_width_starts_where_the_observed_ejections_rise(tmp_path, width_s):
+    """Fitted by default, without a start: it starts at the width whose modelled ejections rise
+    (onset to peak) as fast as the observed ones, so a mother made with 8-s pulses starts near 8 s
+    and one made with 24-s pulses near 24 s (within the spread of the detector's onsets and peaks)."""
+    path = model_session(tmp_path / f"width_{width_s:g}.csv", width_s)
+    _, problem = prepare([f"data.path={path}", "fit.progress=false", "fit.align_rounds=0", "fit.pulse_counts=[0]"])
+    assert problem.labels.count("neuro.widths_s") == 1
+    start = problem.natural(np.asarray(problem.arrays["u0"]))[problem.labels.index("neuro.widths_s")]
+    assert width_s / 1.5 <= start <= width_s * 1.5, start
+
+
+def test_rise_times_read_each_ejection_from_onset_to_peak():
+    """A slower ejection rises for longer; two overlapping ones are both read."""
+    from mer.fit.problem import rise_times
+    from mer.fit.synthetic import episode
+
+    t = np.arange(0.0, 600.0, 1.0)
+    fast = episode(t, 100.0, 0.5, 3.0, 6.0)  # peaks (3 - 1) * 6 = 12 s after its onset
+    slow = episode(t, 100.0, 0.5, 3.0, 20.0)  # 40 s
+    (r_fast,), (r_slow,) = rise_times(t, fast), rise_times(t, slow)
+    assert r_fast == pytest.approx(12.0, abs=5.0)
+    assert r_slow == pytest.approx(40.0, abs=8.0)
+    both = episode(t, 100.0, 0.5, 3.0, 10.0) + episode(t, 200.0, 0.4, 3.0, 10.0)  # 100 s apart, overlapping
+    assert rise_times(t, both) == pytest.approx([20.0, 20.0], abs=6.0)

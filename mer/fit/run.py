@@ -27,12 +27,15 @@ from mer.fit.problem import (
     model_grid,
     observed_onsets,
     storage_scaled_to_yield,
+    width_from_rises,
+    width_paths,
 )
 from mer.fit.settings import check_settings
 from mer.fit.uncertainty import Uncertainty, laplace
 from mer.outputs.metrics import ejection_rises
 
 FIT_ONLY = ("data", "fit", "diagnose")  # top-level keys that are not part of the model
+PATH_STEPS = 20  # Levenberg-Marquardt steps each path takes before the lowest is kept and finished
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +132,7 @@ def prepare(cfg_or_overrides=None) -> tuple[dict, FitProblem]:
     log.info("fitting %d session(s) from %s on a %d-point grid", len(sessions), data_cfg["path"], ts.size)
     problem = make_problem(build(mcfg), sessions, fit_cfg, ts)
     if problem.setup.mode == "pulses":
+        problem = width_from_rises(problem, fit_cfg)
         rounds = int(fit_cfg["align_rounds"])
         for _ in progress.bar(range(rounds), desc="fit: aligning pulses", unit="round", enable=fit_cfg["progress"]):
             problem = make_problem(problem.setup, sessions, fit_cfg, ts, aligned_pulse_centres(problem))
@@ -190,13 +194,31 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     # every start is finished by Levenberg-Marquardt: Adam's lowest start is not always in the
     # deepest basin (pulse times trade off against storage), so the lowest polished one wins
     ordered = optimum.start_best_u[np.argsort(optimum.start_best_loss)]
-    polished = min(
-        (
-            levenberg_marquardt(problem, predict, jacobian, u_start, int(fit_cfg["polish_iterations"]))
-            for u_start in progress.bar(ordered, desc="fit: polish", unit="start", enable=fit_cfg["progress"])
-        ),
-        key=lambda p: p.loss,
-    )
+    ordered = np.concatenate([ordered, width_paths(problem, ordered[0], fit_cfg)])
+    # several paths (starts, pulse widths) each take the first PATH_STEPS steps, the lowest goes on
+    steps = int(fit_cfg["polish_iterations"])
+    first = min(steps, PATH_STEPS) if len(ordered) > 1 else steps
+    paths = [
+        levenberg_marquardt(problem, predict, jacobian, u_start, first)
+        for u_start in progress.bar(ordered, desc="fit: polish", unit="start", enable=fit_cfg["progress"])
+    ]
+    polished = min(paths, key=lambda p: p.loss)
+    if len(paths) > 1:
+        log.info(
+            "polish: %d paths, losses after %d steps %s; the lowest goes on",
+            len(paths),
+            first,
+            [[round(h, 5) for h in p.history] for p in paths],
+        )
+    if steps > first:
+        rest = levenberg_marquardt(problem, predict, jacobian, polished.u, steps - first)
+        polished = PolishResult(
+            rest.u,
+            rest.loss,
+            polished.iterations + rest.iterations,
+            polished.evaluations + rest.evaluations,
+            polished.history + rest.history[1:],
+        )
     wall["polish_s"] = time.perf_counter() - t0
     log.info(
         "polish: loss %.5f (Levenberg-Marquardt, %d steps), %.1f s",

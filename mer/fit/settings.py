@@ -31,7 +31,7 @@ FLAGS = ("resume", "progress")
 
 
 def check_settings(fit_cfg: dict) -> None:
-    known = set(SETTINGS) | set(FLAGS) | {"parameters", "checkpoint", "pulse_counts"}
+    known = set(SETTINGS) | set(FLAGS) | {"parameters", "checkpoint", "pulse_counts", "width_paths_s"}
     for name in fit_cfg:
         if name not in known:
             raise ConfigError(f"fit.{name}: unknown fit setting; expected one of {sorted(known)}")
@@ -56,5 +56,10 @@ def check_settings(fit_cfg: dict) -> None:
             f"fit.pulse_counts: expected a list of offsets from the detected count in [-2, 2] that holds 0, "
             f"e.g. [-1, 0, 1]; got {counts!r}"
         )
+    paths = fit_cfg.get("width_paths_s", [])
+    if not isinstance(paths, (list, tuple)) or not all(
+        isinstance(w, (int, float)) and not isinstance(w, bool) and 0.0 < w < 1e4 for w in paths
+    ):
+        raise ConfigError(f"fit.width_paths_s: expected a list of pulse widths in s, e.g. [20.0]; got {paths!r}")
     if fit_cfg["weight_cumulative"] + fit_cfg["weight_flow"] <= 0:
         raise ConfigError("fit.weight_cumulative: cumulative and flow weights cannot both be 0")
