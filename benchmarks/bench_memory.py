@@ -30,7 +30,7 @@ jax.config.update("jax_enable_x64", True)
 
 from mer.build import build  # noqa: E402
 from mer.config.compose import compose_config  # noqa: E402
-from mer.model import initial_state, make_vector_field  # noqa: E402
+from mer.model import initial_state, make_vector_field, with_agent_factors  # noqa: E402
 from mer.solve import cast_floats  # noqa: E402
 
 
@@ -62,6 +62,7 @@ def evaluation(agents, precision, repeat):
     setup = build(compose_config([f"anatomy.n_alveoli={agents}", f"solver.precision={precision}"]))
     dtype = jnp.float64 if precision == "float64" else jnp.float32
     params, structure = cast_floats((setup.params, setup.structure), dtype)
+    structure = with_agent_factors(params, structure)  # once per solve, as mer.solve.solve does
     field = jax.jit(make_vector_field(setup.tree, setup.mode, setup.stimulus))
     y0 = initial_state(params, structure, setup.n_neurons, setup.n_bundles, setup.mode)
     t = jnp.asarray(100.0, dtype)

@@ -30,7 +30,7 @@ from scipy.integrate import solve_ivp
 import mer
 from mer.build import build
 from mer.config.compose import compose_config
-from mer.model import initial_state, make_vector_field
+from mer.model import initial_state, make_vector_field, with_agent_factors
 from mer.solve import solver_for
 
 # 20 differentiable parameters a fit or a sensitivity study would ask about
@@ -136,7 +136,7 @@ def main():
     r["sequential_over_ensemble"] = r["sequential_s"] / r["ensemble_s"]
 
     # SciPy on the same vector field (jitted right-hand side and Jacobian), against diffrax
-    args = (setup.params, setup.structure)
+    args = (setup.params, with_agent_factors(setup.params, setup.structure))
     y0 = initial_state(setup.params, setup.structure, setup.n_neurons, setup.n_bundles, setup.mode)
     flat0, unravel = ravel_pytree(y0)
     field = make_vector_field(setup.tree, setup.mode, setup.stimulus)

@@ -48,6 +48,17 @@ def myoepithelial_complement(params, structure):
     return jnp.exp(sd * structure["z_myoepithelium"] - 0.5 * sd**2)
 
 
+def with_agent_factors(params, structure):
+    """`structure` with the per-agent factors that depend on the parameters alone (each agent's
+    share of the storage capacity, its myoepithelial complement), computed once per solve rather
+    than in every evaluation of the vector field: they were two of its eight exps per agent."""
+    return {
+        **structure,
+        "agent_share": agent_shares(params, structure),
+        "myoepithelial_complement": myoepithelial_complement(params, structure),
+    }
+
+
 def duct_radius_mm(y, params, structure):
     """Current duct radius: unloaded radius x tone x sqrt(area ratio)."""
     return structure["duct_radius_mm"] * params["ducts"]["tone"] * jnp.sqrt(y["duct_area_ratio"])
@@ -82,8 +93,8 @@ def stimulus_vacuum(t, y, params, stim):
 def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
     """Alveolar pressures and the duct tree's quasi-steady flows at one instant."""
     a = params["alveoli"]
-    share = agent_shares(params, structure)
-    tension = tension_mmHg(y["activation"], myoepithelial_complement(params, structure), a)
+    share = structure["agent_share"]  # with_agent_factors
+    tension = tension_mmHg(y["activation"], structure["myoepithelial_complement"], a)
     external = compression_mmHg(t, params["compression"])  # presses on alveoli and ducts alike
     pressure = pressure_mmHg(y["fullness"], tension, a, external)
     wall = params["duct_wall"]

@@ -20,7 +20,7 @@ from mer import programs
 from mer.breasts import make_pair_ducts, make_pair_observer, make_pair_vector_field, pair_agents, pair_initial_state
 from mer.build import Setup
 from mer.ducts.tree import DuctTree
-from mer.model import initial_state, make_observer, make_vector_field, mammary_fluxes
+from mer.model import initial_state, make_observer, make_vector_field, mammary_fluxes, with_agent_factors
 from mer.stimulus.pump import Stimulus
 
 
@@ -136,6 +136,10 @@ def solve(config: SolveConfig, params, structure, saves: tuple):
     times it never reached hold inf, and `succeeded` is False."""
     dtype = DTYPES[config.precision]
     params, structure, saves = cast_floats((params, structure, saves), dtype)
+    if isinstance(config.tree, tuple):
+        structure = tuple(with_agent_factors(p, s) for p, s in zip(params, structure))
+    else:
+        structure = with_agent_factors(params, structure)
     fns, start_state = (_session_saves if config.outputs == "session" else _yield_saves)(config)
     vector_field = (make_pair_vector_field if isinstance(config.tree, tuple) else make_vector_field)(
         config.tree, config.mode, config.stim

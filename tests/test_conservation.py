@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mer.model import mammary_fluxes, unloaded_volume_mL
+from mer.model import mammary_fluxes, unloaded_volume_mL, with_agent_factors
 
 
 def test_mass_balance_closes(default_result):
@@ -34,7 +34,7 @@ def test_nipple_outflow_equals_alveolar_outflow(small_result):
         "suck_phase": jnp.asarray(0.3),
         "removed": jnp.asarray(5.0),
     }
-    m = mammary_fluxes(300.0, y, setup.params, setup.structure, setup.tree)
+    m = mammary_fluxes(300.0, y, setup.params, with_agent_factors(setup.params, setup.structure), setup.tree)
     storage = np.asarray(m["duct_area_rate"] * unloaded_volume_mL(setup.params, setup.structure))
     total = float(jnp.sum(m["alveolar_outflow"]))
     assert total > 0 and np.abs(storage).max() > 0  # the check covers moving walls
@@ -76,7 +76,7 @@ def test_a_pore_closes_instead_of_drawing_milk_back(small_result):
         "suck_phase": jnp.asarray(0.0),
         "removed": jnp.asarray(50.0),
     }
-    m = mammary_fluxes(600.0, y, params, setup.structure, setup.tree)
+    m = mammary_fluxes(600.0, y, params, with_agent_factors(params, setup.structure), setup.tree)
     roots = setup.tree.levels()[0]
     assert float(m["vacuum"]) > -1e-6  # the pump has stopped
     assert np.all(np.asarray(m["segment_flow"])[roots] >= -1e-12)  # zero within roundoff

@@ -6,13 +6,13 @@ import pytest
 from jax.flatten_util import ravel_pytree
 from scipy.integrate import solve_ivp
 
-from mer.model import initial_state, make_observer, make_vector_field
+from mer.model import initial_state, make_observer, make_vector_field, with_agent_factors
 
 
 @pytest.mark.slow  # SciPy's LSODA over the whole session, ~2 min
 def test_flow_curve_matches_scipy_solve_ivp(small_result):
     setup = small_result.setup
-    args = (setup.params, setup.structure)
+    args = (setup.params, with_agent_factors(setup.params, setup.structure))
     y0 = initial_state(setup.params, setup.structure, setup.n_neurons, setup.n_bundles, setup.mode)
     flat0, unravel = ravel_pytree(y0)
     field = make_vector_field(setup.tree, setup.mode, setup.stimulus)
