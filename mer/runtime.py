@@ -11,6 +11,10 @@ so the compiled solves are kept in JAX's persistent compilation cache and a seco
 same shape in a new process skips the compiler. The cache lives in `$MER_CACHE_DIR`, else
 `$XDG_CACHE_HOME/mer/jax`, else `~/.cache/mer/jax`; `MER_CACHE_DIR=off` disables it.
 
+Finding a compiled program in that cache needs the program first, and tracing the solve through
+diffrax costs more than solving it; so the traced solves are kept too, as exported programs in
+`<cache>/exported/` (mer/programs.py), and a warm run neither traces nor compiles.
+
 JAX keeps no program that calls back into Python, and equinox's runtime checks inside a diffrax
 solve are such callbacks unless `EQX_ON_ERROR=nan` (a failed check then gives NaN, which
 `mer.simulate` reports as a failed solve, naming the time). So the cache sets that before
