@@ -207,9 +207,18 @@ def check_outputs(tmp_path, ids):
 def test_mer_validate_small_cohort_writes_report_archive_and_figures(tmp_path):
     ids = PUMP_ONLY[:6]
     small = ["anatomy.n_alveoli=60", "anatomy.generations=2"]  # the physics tests' breast: a quick compile
-    run_cli(tmp_path, "cohort.n=4", "cohort.resolution_check=0", f"targets.include=[{','.join(ids)}]", *small)
+    wall = "params.duct_wall.wall_tau_s"
+    sensitivity = ["sensitivity.run=true", "sensitivity.n=2", f"sensitivity.only=[{wall}]"]
+    run_cli(
+        tmp_path, "cohort.n=4", "cohort.resolution_check=0", f"targets.include=[{','.join(ids)}]", *small, *sensitivity
+    )
     md = check_outputs(tmp_path, ids)
     assert "validation targets:" in md
+    assert "### Which assumptions each target depends on" in md
+    from mer.archive import load
+
+    g = load(tmp_path / "validation.h5").groups["sensitivity"]
+    assert g["change"].shape == (1, len(ids)) and g["assumption"][0].decode() == wall
     assert_picture(tmp_path / "cohort.png", colours=("tab:orange",))  # the published values
     assert_picture(tmp_path / "sessions.png", (13, 1.6 * 4 + 0.8), ("tab:blue",))  # four mothers' flow
     assert_picture(tmp_path / "ducts.png", (8, 3.5), ("tab:blue", "tab:orange"))  # a mother, the published
@@ -222,3 +231,61 @@ def test_mer_validate_cohort_of_8_on_every_target(tmp_path):
     counts = [int(x) for x in out.stdout.split("validation targets:")[1].split(";")[0].split()[::2][:3]]
     assert sum(counts) == sum(t.role == "validation" for t in TARGETS)
     assert "Resolution." in md
+
+
+def test_assumption_sensitivity_follows_what_each_assumption_can_reach():
+    """Milk density only converts mL to g: scaled by 1.1 (1.5 would leave its plausible range) it
+    scales the yield in g by exactly 1.1 and leaves basal plasma OT alone; the duct walls' time
+    constant cannot reach basal plasma OT (nothing flows back from the breast before the pump starts)."""
+    from mer.validation.run import run_validation
+
+    yield_id, basal_id = "yield_15min_pump_kent2008", "plasma_ot_basal_johnston1986"
+    density, wall = "params.milk.density_g_per_mL", "params.duct_wall.wall_tau_s"
+    result = run_validation(
+        [
+            "anatomy.n_alveoli=60",
+            "anatomy.generations=2",
+            "cohort.n=2",
+            "cohort.condition_n=2",
+            "cohort.resolution_check=0",
+            "cohort.repeat_sessions=1",
+            f"targets.include=[{yield_id},{basal_id}]",
+            "sensitivity.run=true",
+            "sensitivity.n=2",
+            "sensitivity.factor=1.1",
+            "sensitivity.threshold=0.05",
+            f"sensitivity.only=[{density},{wall}]",
+        ]
+    )
+    s = result.sensitivity
+    assert set(s.values) == {density, wall} and s.factor == 1.1
+    scale = {t.id: t.band()[2] for t in result.targets}
+    moved = s.changes[density][yield_id] * scale[yield_id]  # back in grams
+    assert moved == pytest.approx(0.1 * s.base[yield_id], rel=1e-6)
+    assert s.changes[density][basal_id] == 0.0 and s.changes[wall][basal_id] == 0.0
+    assert (density, s.changes[density][yield_id]) in s.depends_on(yield_id)
+    assert s.depends_on(basal_id) == []
+
+
+def test_sensitivity_settings_are_checked_by_name():
+    from mer.validation.run import run_validation
+
+    for override, fragment in (
+        ("sensitivity.factor=1", "sensitivity.factor"),
+        ("sensitivity.n=0", "sensitivity.n"),
+        ("sensitivity.run=maybe", "sensitivity.run"),
+    ):
+        with pytest.raises(ConfigError, match=fragment):
+            run_validation(["cohort.n=1", override])
+    with pytest.raises(ConfigError, match="not model assumptions"):
+        run_validation(
+            [
+                "cohort.n=1",
+                "anatomy.n_alveoli=60",
+                "anatomy.generations=2",
+                "cohort.resolution_check=0",
+                "targets.include=[plasma_ot_basal_johnston1986]",
+                "sensitivity.run=true",
+                "sensitivity.only=[params.alveoli.ec50_pM]",
+            ]
+        )

@@ -59,5 +59,26 @@ def save_validation(path, result):
                 ("n", v.n),
             ):
                 g.attrs[key] = value
+        if result.sensitivity is not None:
+            write_sensitivity(f.create_group("sensitivity"), result.sensitivity, [t.id for t in result.targets])
 
     return write_atomically(path, fill)
+
+
+def write_sensitivity(g, s, target_ids):
+    """sensitivity/change (assumption, target): each target's statistic moved by scaling one
+    assumption, in the target's unit of distance; its scaled values and why others were skipped."""
+    for key in ("factor", "n", "threshold"):
+        g.attrs[key] = getattr(s, key)
+    paths = list(s.changes)
+    change = np.array([[s.changes[p].get(t, np.nan) for t in target_ids] for p in paths]).reshape(len(paths), -1)
+    flipped = np.array([[t in s.flips[p] for t in target_ids] for p in paths], dtype=bool).reshape(len(paths), -1)
+    dataset(g, "assumption", np.array(paths, dtype="S"), "1", ("assumption",))
+    dataset(g, "target", np.array(target_ids, dtype="S"), "1", ("target",))
+    dataset(g, "scaled_value", np.array([s.values[p] for p in paths], dtype=float), "1", ("assumption",))
+    dataset(
+        g, "change", change, "1", ("assumption", "target"), "change of the target's statistic / its published spread"
+    )
+    dataset(g, "verdict_flipped", flipped, "1", ("assumption", "target"))
+    for path, why in s.skipped.items():
+        g.attrs[f"skipped: {path}"] = why

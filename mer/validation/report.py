@@ -99,6 +99,34 @@ def timing_lines(result) -> list[str]:
     ]
 
 
+def sensitivity_lines(result) -> list[str]:
+    """Which assumptions each target depends on (mer/validation/sensitivity.py), when measured."""
+    s = result.sensitivity
+    if s is None:
+        return ["", "Which of them move which target: `mer-validate sensitivity.run=true` measures it."]
+    lines = [
+        "",
+        "### Which assumptions each target depends on",
+        "",
+        f"Each assumption scaled by {s.factor:g} in turn (by {1 / s.factor:.3g} where the checks refuse that), "
+        f"the first {s.n} mothers solved again; listed: a change of the target's statistic of at least "
+        f"{s.threshold:g} of its published spread, or a flipped verdict (!), in that unit. Unperturbed "
+        "statistics are on the same mothers. One at a time: interactions are not seen.",
+        "",
+        "| target | depends on |",
+        "|---|---|",
+    ]
+    for t in result.targets:
+        found = s.depends_on(t.id)
+        text = ", ".join(
+            f"`{p.removeprefix('params.')}` {c:+.2f}{' !' if t.id in s.flips[p] else ''}" for p, c in found
+        )
+        lines.append(f"| {t.id} | {text or 'none of them'} |")
+    if s.skipped:
+        lines += ["", "Not scaled: " + "; ".join(f"`{p}` ({why})" for p, why in s.skipped.items()) + "."]
+    return lines
+
+
 def markdown(result) -> str:
     cfg = result.config
     c = counts(result)
@@ -136,10 +164,11 @@ def markdown(result) -> str:
         "## Assumptions every target rests on",
         "",
         "Values no measurement pins down (status `assumption` in mer/parameters.py); each verdict above",
-        "holds under all of them. Which ones move which target is not yet measured.",
+        "holds under all of them.",
         "",
     ]
     lines += [f"- `{path}`: {spec.source}" for path, spec in SPECS.items() if spec.status == "assumption"]
+    lines += sensitivity_lines(result)
     lines += ["", "## Conditions", "", "| condition | overrides | mothers | failed solves | wall (s) |"]
     lines.append("|---|---|---|---|---|")
     for name, v in result.values.items():

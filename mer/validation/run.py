@@ -12,11 +12,12 @@ from mer.config.compose import compose_config
 from mer.config.validate import ConfigError
 from mer.simulate import SolverError
 from mer.validation import metrics as vm
-from mer.validation.cohort import SESSIONS_MAX, mother_config, sample_mothers, solve_cohort
+from mer.validation.cohort import SESSIONS_MAX, flatten_mother_spec, mother_config, sample_mothers, solve_cohort
+from mer.validation.sensitivity import Sensitivity, assumption_sensitivity
 from mer.validation.targets import Target, Verdict, judge, load_targets
 from mer.validation.timing import interval_variation
 
-VALIDATION_KEYS = ("cohort", "targets", "conditions")
+VALIDATION_KEYS = ("cohort", "targets", "conditions", "sensitivity")
 CONTROL = "pump"
 # per-mother ratios of a condition to the same mother's control session
 RATIOS = {
@@ -74,6 +75,7 @@ class ValidationResult:
     wall_s: dict[str, float]
     resolution: dict[str, tuple[float, float]]  # metric -> (coarse mean, full-resolution mean), same mothers
     timing: dict[str, float] = dataclasses.field(default_factory=dict)  # mer/validation/timing.py
+    sensitivity: Sensitivity | None = None  # mer/validation/sensitivity.py, when asked for
 
 
 def select_targets(cfg: dict) -> list[Target]:
@@ -95,6 +97,16 @@ def check_cohort(cfg: dict) -> None:
     for name, cond in cfg["conditions"].items():
         if not isinstance(cond, dict) or not isinstance(cond.get("overrides", []), list):
             raise ConfigError(f"conditions.{name}.overrides: expected a list of Hydra overrides")
+    s = cfg.get("sensitivity") or {}
+    if not isinstance(s.get("run"), bool):
+        raise ConfigError(f"sensitivity.run: expected true or false, got {s.get('run')!r}")
+    if isinstance(s.get("n"), bool) or not isinstance(s.get("n"), int) or s["n"] < 1:
+        raise ConfigError(f"sensitivity.n: expected an integer >= 1, got {s.get('n')!r}")
+    for key in ("factor", "threshold"):
+        if isinstance(s.get(key), bool) or not isinstance(s.get(key), (int, float)) or not s[key] > 0:
+            raise ConfigError(f"sensitivity.{key}: expected a positive number, got {s.get(key)!r}")
+    if s["factor"] == 1:
+        raise ConfigError("sensitivity.factor: 1 scales nothing; expected a positive number other than 1")
     if CONTROL not in cfg["conditions"]:
         raise ConfigError(f"conditions: the control condition {CONTROL!r} is required (ratios are taken to it)")
 
@@ -167,6 +179,30 @@ def _solve_condition(overrides, mothers, n, chunk, condition, progress):
     return ccfg, batch, *condition_values(batch, ccfg, condition)
 
 
+def relative_to_control(values: dict, name: str, n: int) -> None:
+    """Add condition `name`'s per-mother ratios and differences to the same mothers' control."""
+    for ratio, metric in RATIOS.items():
+        control = values[CONTROL][metric][:n]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values[name][ratio] = np.where(control > 0, values[name][metric] / control, np.nan)
+    for difference, metric in DIFFERENCES.items():
+        values[name][difference] = values[name][metric] - values[CONTROL][metric][:n]
+
+
+def first_mothers_values(overrides, mothers, cfg, needed, n) -> dict:
+    """Every needed condition's per-mother values for the first `n` mothers, control first."""
+    values = {}
+    for name in needed:
+        condition = cfg["conditions"][name]
+        extra = list(condition.get("overrides", []))
+        _, _, values[name], _ = _solve_condition(
+            overrides + extra, mothers, n, min(cfg["cohort"]["chunk"], n), condition, None
+        )
+        if name != CONTROL:
+            relative_to_control(values, name, n)
+    return values
+
+
 def resolution_check(overrides, mothers, cfg, coarse: dict) -> dict:
     """The first `cohort.resolution_check` mothers of the control again at `cohort.full_resolution`
     (mer-simulate's breast): {metric: (coarse mean, full mean)} over the same mothers."""
@@ -216,12 +252,7 @@ def run_validation(overrides=(), progress=None) -> ValidationResult:
         if name == CONTROL:
             values[name]["storage_capacity_mL"] = mothers["storage_capacity_mL"]
         else:
-            for ratio, metric in RATIOS.items():
-                control = values[CONTROL][metric][:n]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    values[name][ratio] = np.where(control > 0, values[name][metric] / control, np.nan)
-            for difference, metric in DIFFERENCES.items():
-                values[name][difference] = values[name][metric] - values[CONTROL][metric][:n]
+            relative_to_control(values, name, n)
         shown = slice(0, min(6, n))
         roots = batch.setup.tree.levels()[0]
         side = "_left" if batch.setup.right is not None else ""
@@ -244,10 +275,20 @@ def run_validation(overrides=(), progress=None) -> ValidationResult:
     start = time.perf_counter()
     resolution = resolution_check(overrides, mothers, cfg, values[CONTROL])
     wall["resolution check"] = time.perf_counter() - start
+    sensitivity = None
+    if cfg["sensitivity"]["run"]:
+        start = time.perf_counter()
+        sensitivity = assumption_sensitivity(
+            cfg,
+            targets,
+            lambda extra, n: first_mothers_values(overrides + extra, mothers, cfg, needed, n),
+            set(flatten_mother_spec(cfg["cohort"]["mother"])),
+        )
+        wall["assumption sensitivity"] = time.perf_counter() - start
     verdicts = {}
     for t in targets:
         if t.metric is None or t.condition not in values:
             verdicts[t.id] = judge(t, [])
         else:
             verdicts[t.id] = judge(t, values[t.condition].get(t.metric, []))
-    return ValidationResult(cfg, targets, verdicts, mothers, values, curves, wall, resolution, timing)
+    return ValidationResult(cfg, targets, verdicts, mothers, values, curves, wall, resolution, timing, sensitivity)

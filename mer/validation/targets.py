@@ -215,6 +215,16 @@ class Verdict:
     spread_ratio: float  # cohort sd / published sd (nan where none)
 
 
+def statistic(target: Target, values) -> float:
+    """The cohort's statistic that the target is judged on: the mean where the target publishes a
+    mean, else the median; NaN when no mother has a value."""
+    x = np.asarray(values, dtype=float).ravel()
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return math.nan
+    return float(np.mean(x)) if target.mean_compared() else float(np.median(x))
+
+
 def judge(target: Target, values) -> Verdict:
     """The cohort's values (one per mother; NaN where a mother has none) against a target."""
     x = np.asarray(values, dtype=float).ravel()
@@ -223,11 +233,11 @@ def judge(target: Target, values) -> Verdict:
         return Verdict("not computed", "-", math.nan, 0, math.nan)
     lo, hi, scale = target.band()
     sd = float(np.std(x, ddof=1)) if x.size > 1 else 0.0
+    stat = statistic(target, x)
     if target.mean_compared():
-        stat = float(np.mean(x))
         model, ratio = f"{stat:.3g} +/- {sd:.2g}", sd / scale
     else:
-        stat, (q1, q3) = float(np.median(x)), np.percentile(x, [25, 75])
+        q1, q3 = np.percentile(x, [25, 75])
         model, ratio = f"{stat:.3g} (iqr {q1:.3g}-{q3:.3g})", math.nan
     outside = max(lo - stat, stat - hi, 0.0)
     return Verdict("pass" if outside == 0 else "fail", model, outside / scale, int(x.size), ratio)
