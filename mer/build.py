@@ -103,6 +103,9 @@ def build_breast(cfg: dict, seed: int) -> Setup:
     tree, pore_scale, start, end = _anatomy(an, params, seed)
     params = _as_float_tree(params)
     pop = build_population(an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], seed)
+    # the model sums each lobule's agents as a block (mer/alveoli/lobules.py): the layout must be it
+    if not np.array_equal(pop.lobule, np.sort(np.arange(pop.n_agents) % tree.n_lobules)):
+        raise ValueError("anatomy: the agents are not in lobule blocks, larger blocks first (mer/alveoli/lobules.py)")
 
     structure = {
         "agent_lobule": jnp.asarray(pop.lobule, dtype=jnp.int32),

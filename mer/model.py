@@ -91,9 +91,12 @@ def stimulus_vacuum(t, y, params, stim):
 
 
 def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
-    """Alveolar pressures and the duct tree's quasi-steady flows at one instant."""
+    """Alveolar pressures and the duct tree's quasi-steady flows at one instant. `structure` holds
+    the per-solve agent factors (`with_agent_factors`; mer.solve.solve adds them)."""
+    if "agent_share" not in structure:
+        raise KeyError("structure: the per-agent factors are missing; pass with_agent_factors(params, structure)")
     a = params["alveoli"]
-    share = structure["agent_share"]  # with_agent_factors
+    share = structure["agent_share"]
     tension = tension_mmHg(y["activation"], structure["myoepithelial_complement"], a)
     external = compression_mmHg(t, params["compression"])  # presses on alveoli and ducts alike
     pressure = pressure_mmHg(y["fullness"], tension, a, external)

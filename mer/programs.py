@@ -22,6 +22,7 @@ import importlib.metadata
 import logging
 import os
 import pathlib
+import sys
 import tempfile
 
 import jax
@@ -34,9 +35,12 @@ VERSIONED = ("jax", "jaxlib", "diffrax", "equinox")
 
 
 def folder() -> pathlib.Path | None:
-    """`exported/` in JAX's compilation cache folder, or None when that cache is off."""
+    """`exported/` in JAX's compilation cache folder, or None when that cache is off or equinox's
+    runtime checks are host callbacks (equinox reads EQX_ON_ERROR once, when it is imported)."""
     cache = jax.config.jax_compilation_cache_dir
-    if not cache or os.environ.get("EQX_ON_ERROR", "raise") != "nan":
+    imported = sys.modules.get("equinox._config")
+    on_error = getattr(imported, "EQX_ON_ERROR", None) or os.environ.get("EQX_ON_ERROR", "raise")
+    if not cache or on_error != "nan":
         return None
     return pathlib.Path(cache) / "exported"
 
@@ -72,40 +76,44 @@ def key(static, args) -> str:
     h.update(_static_digest(static))
     h.update(str(structure).encode())
     h.update(str([(np.shape(x), str(getattr(x, "dtype", type(x)))) for x in leaves]).encode())
-    h.update(f"{jax.config.jax_enable_x64} {jax.default_backend()}".encode())
+    flags = ("jax_enable_x64", "jax_default_matmul_precision", "jax_numpy_dtype_promotion")
+    h.update(f"{[getattr(jax.config, f) for f in flags]} {jax.default_backend()}".encode())
     return h.hexdigest()[:32]
 
 
 def compiled(fn, static, args):
-    """`fn(*args)` compiled: from its exported program when one is kept in `folder()` (which must
-    not be None), else traced, kept for the next process, and compiled; traced as usual when the
-    export fails."""
+    """`fn(*args)` compiled from its exported program when one is kept in `folder()` (which must
+    not be None), else traced, kept for the next process, and compiled. None when it cannot be
+    exported (the caller traces as usual)."""
     path = folder() / f"{key(static, args)}.exported"
-    try:
-        exported = jax.export.deserialize(bytearray(path.read_bytes()))
-        log.debug("traced solve read from %s", path)
-    except FileNotFoundError:
-        exported = None
-    except Exception as err:  # a damaged or foreign file: trace again and replace it
-        log.warning("ignoring the kept program %s (%s)", path, err)
-        exported = None
-    if exported is None:
+    if path.is_file():
         try:
-            exported = jax.export.export(jax.jit(fn))(*args)
-            _write(path, exported.serialize())
-        except Exception as err:  # e.g. a host callback in the program: not exportable
-            log.debug("solve not kept as a program (%s)", err)
-            return jax.jit(fn).lower(*args).compile()
+            return jax.jit(jax.export.deserialize(bytearray(path.read_bytes())).call).lower(*args).compile()
+        except Exception as err:  # a damaged or foreign file: trace again and replace it
+            log.warning("ignoring the kept program %s (%s)", path, err)
+    try:
+        exported = jax.export.export(jax.jit(fn))(*args)
+    except Exception as err:  # e.g. a host callback in the program: not exportable
+        log.debug("solve not kept as a program (%s)", err)
+        return None
+    _write(path, exported.serialize())
     return jax.jit(exported.call).lower(*args).compile()
 
 
 def _write(path: pathlib.Path, data: bytes) -> None:
     """Atomically (a half-written program must never be read back); a folder that cannot be
     written only costs the next run its tracing."""
+    part = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as f:
+            part = f.name
             f.write(data)
-        os.replace(f.name, path)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(part, 0o666 & ~umask)  # as an ordinary file (NamedTemporaryFile makes it 0600)
+        os.replace(part, path)
     except OSError as err:
         log.warning("cannot keep the traced solve in %s (%s)", path.parent, err)
+        if part is not None and os.path.exists(part):
+            os.unlink(part)

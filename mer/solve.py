@@ -77,8 +77,9 @@ class SolveConfig:
 
 
 def config_for(setup: Setup, **changes) -> SolveConfig:
+    """The SolveConfig of `setup`, with `changes` to its fields."""
     s = setup.solver
-    return SolveConfig(
+    config = SolveConfig(
         setup.tree if setup.right is None else (setup.tree, setup.right.tree),
         setup.mode,
         setup.stimulus,
@@ -89,8 +90,8 @@ def config_for(setup: Setup, **changes) -> SolveConfig:
         float(s["dt0_s"]),
         int(s["max_steps"]),
         s.get("precision", "float64"),
-        **changes,
     )
+    return dataclasses.replace(config, **changes)
 
 
 def _session_saves(c: SolveConfig):
@@ -169,9 +170,16 @@ def solve(config: SolveConfig, params, structure, saves: tuple):
     return sol.ys[0], sol.ys[1], sol.ys[2], sol.stats["num_accepted_steps"], sol.stats["num_rejected_steps"]
 
 
-def _trimmed(tree, n: int):
-    """The first `n` saves of every leaf (their leading axis is time)."""
-    return jax.tree_util.tree_map(lambda x: x[:n], tree)
+@eqx.filter_jit
+def solve_many(config: SolveConfig, params, structure, saves: tuple):
+    """`solve` vmapped over the leading axis of `params` and `structure` (e.g. mothers), the save
+    times shared (traced, so a new duration reuses the compilation here too)."""
+    return jax.vmap(lambda p, s: solve(config, p, s, saves))(params, structure)
+
+
+def _trimmed(tree, n: int, axis: int = 0):
+    """The first `n` saves of every leaf along its time axis."""
+    return jax.tree_util.tree_map(lambda x: jax.lax.slice_in_dim(x, 0, n, axis=axis), tree)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -188,13 +196,17 @@ class SessionSolver:
     def _saves(self):
         return tuple(jnp.asarray(padded(t)) for t in (self.ts, self.ts_agents, self.ts_tree))
 
-    def _trimmed(self, out):
+    def _trimmed(self, out, axis=0):
         series, agents, ducts, accepted, rejected = out
         sizes = (self.ts.size, self.ts_agents.size, self.ts_tree.size)
-        return (*(_trimmed(x, n) for x, n in zip((series, agents, ducts), sizes)), accepted, rejected)
+        return (*(_trimmed(x, n, axis) for x, n in zip((series, agents, ducts), sizes)), accepted, rejected)
 
     def __call__(self, params, structure):
         return self._trimmed(solve(self.config, params, structure, self._saves()))
+
+    def many(self, params, structure):
+        """The solve of many (params, structure) stacked on a leading axis (e.g. mothers)."""
+        return self._trimmed(solve_many(self.config, params, structure, self._saves()), axis=1)
 
     def compiled(self, params, structure):
         """The solve compiled for these arguments' shapes, as a function of (params, structure):
@@ -203,22 +215,15 @@ class SessionSolver:
         # a progress bar is a host callback, and so are equinox's checks unless EQX_ON_ERROR=nan:
         # such a solve is traced and compiled here, and called through `solve`, which turns a
         # failed check into an EquinoxRuntimeError (a compiled object would not)
-        if self.config.progress or programs.folder() is None:
+        executable = None
+        if not self.config.progress and programs.folder() is not None:
+            executable = programs.compiled(
+                lambda p, s, t: solve(self.config, p, s, t), self.config, (params, structure, saves)
+            )
+        if executable is None:
             solve.lower(self.config, params, structure, saves).compile()
             return self
-        executable = programs.compiled(
-            lambda p, s, t: solve(self.config, p, s, t), self.config, (params, structure, saves)
-        )
         return lambda params, structure: self._trimmed(executable(params, structure, saves))
-
-    def _key(self):
-        return self.config, *(t.tobytes() for t in (self.ts, self.ts_agents, self.ts_tree))
-
-    def __hash__(self):  # equal solvers share jitted wrappers (e.g. a vmap over mothers)
-        return hash(self._key())
-
-    def __eq__(self, other):
-        return isinstance(other, SessionSolver) and self._key() == other._key()
 
 
 def solver_for(setup: Setup, progress: bool = False):

@@ -289,3 +289,22 @@ def test_sensitivity_settings_are_checked_by_name():
                 "sensitivity.only=[params.alveoli.ec50_pM]",
             ]
         )
+
+
+def test_a_sensitivity_with_nothing_scaled_is_written_and_reported(tmp_path):
+    """Milk density cannot be scaled by 1.5 either way within its plausible range: the report says
+    so, and the archive holds an empty table rather than failing."""
+    import h5py
+
+    from mer.archive.validation import write_sensitivity
+    from mer.validation.sensitivity import Sensitivity, scaled_values
+
+    cfg = compose_config([], "validate")
+    model = {k: v for k, v in cfg.items() if k not in ("cohort", "targets", "conditions", "sensitivity")}
+    values, skipped = scaled_values(model, 1.5, set(), ["params.milk.density_g_per_mL"])
+    assert values == {} and "passes the configuration's checks" in skipped["params.milk.density_g_per_mL"]
+    s = Sensitivity(1.5, 2, 0.25, {}, {}, {}, {}, {}, skipped, {}, {})
+    with h5py.File(tmp_path / "s.h5", "w") as f:
+        write_sensitivity(f.create_group("sensitivity"), s, ["a", "b"])
+        assert f["sensitivity/change"].shape == (0, 2)
+    assert s.depends_on("a") == [] and not s.measured("a")

@@ -71,11 +71,13 @@ def write_sensitivity(g, s, target_ids):
     for key in ("factor", "n", "threshold"):
         g.attrs[key] = getattr(s, key)
     paths = list(s.changes)
-    change = np.array([[s.changes[p].get(t, np.nan) for t in target_ids] for p in paths]).reshape(len(paths), -1)
-    flipped = np.array([[t in s.flips[p] for t in target_ids] for p in paths], dtype=bool).reshape(len(paths), -1)
+    shape = (len(paths), len(target_ids))
+    change = np.array([[s.changes[p].get(t, np.nan) for t in target_ids] for p in paths], dtype=float).reshape(shape)
+    flipped = np.array([[t in s.flips[p] for t in target_ids] for p in paths], dtype=bool).reshape(shape)
     dataset(g, "assumption", np.array(paths, dtype="S"), "1", ("assumption",))
     dataset(g, "target", np.array(target_ids, dtype="S"), "1", ("target",))
     dataset(g, "scaled_value", np.array([s.values[p] for p in paths], dtype=float), "1", ("assumption",))
+    dataset(g, "default_value", np.array([s.defaults[p] for p in paths], dtype=float), "1", ("assumption",))
     dataset(
         g, "change", change, "1", ("assumption", "target"), "change of the target's statistic / its published spread"
     )

@@ -353,14 +353,15 @@ def _executable(name, fn, static, args):
         return fn
     key = programs.key((*static, name), args)
     if key not in _EXECUTABLES:
-        _EXECUTABLES[key] = programs.compiled(fn, (*static, name), args)
+        _EXECUTABLES[key] = programs.compiled(fn, (*static, name), args) or fn
     return _EXECUTABLES[key]
 
 
 def functions(problem: FitProblem) -> dict:
     """The compiled functions of `compiled`, called on the padded grid; predictions and Jacobians
     come back on the data grid."""
-    static = (config_for(problem.setup), problem.layout, problem.weights)
+    # the fit's Levenberg-Marquardt and its intervals need float64, whatever solver.precision says
+    static = (config_for(problem.setup, precision="float64"), problem.layout, problem.weights)
     fns = compiled(*static)
 
     def on_grid(name):

@@ -126,15 +126,6 @@ class Batch:
     solved: np.ndarray  # (mothers,) bool: the solve reached the session's end (finite curves)
 
 
-_BATCHED = {}  # one jitted vmap per solver (equal solvers compare equal)
-
-
-def _batched(run):
-    if run not in _BATCHED:
-        _BATCHED[run] = jax.jit(jax.vmap(run))
-    return _BATCHED[run]
-
-
 def _stack(trees):
     return jax.tree_util.tree_map(lambda *x: jnp.stack(x), *trees)
 
@@ -147,13 +138,12 @@ def solve_cohort(configs: list[dict], chunk: int, progress=None) -> Batch:
         validate(cfg)
         setups.append(build(cfg))
     run, ts, _, ts_tree = solver_for(setups[0])
-    f = _batched(run)
     parts = []
     for start in range(0, len(setups), chunk):
         group = setups[start : start + chunk]
         pad = group + [group[-1]] * (min(chunk, len(setups)) - len(group))
         params, structure = zip(*(s.pair() for s in pad))
-        series, _, ducts, accepted, _ = f(_stack(params), _stack(structure))
+        series, _, ducts, accepted, _ = run.many(_stack(params), _stack(structure))
         keep = slice(0, len(group))  # drop the padding
         parts.append(jax.tree_util.tree_map(lambda x, keep=keep: np.asarray(x)[keep], (series, ducts, accepted)))
         if progress is not None:

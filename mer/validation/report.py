@@ -108,10 +108,11 @@ def sensitivity_lines(result) -> list[str]:
         "",
         "### Which assumptions each target depends on",
         "",
-        f"Each assumption scaled by {s.factor:g} in turn (by {1 / s.factor:.3g} where the checks refuse that), "
-        f"the first {s.n} mothers solved again; listed: a change of the target's statistic of at least "
-        f"{s.threshold:g} of its published spread, or a flipped verdict (!), in that unit. Unperturbed "
-        "statistics are on the same mothers. One at a time: interactions are not seen.",
+        f"Each assumption scaled by {s.factor:g} in turn (by {1 / s.factor:.3g} where the checks refuse that: the "
+        f"factor used is shown), the first {s.n} mothers solved again; listed: a change of the target's statistic "
+        f"of at least {s.threshold:g} of its published spread, in that unit, or a flipped verdict on these "
+        f"{s.n} mothers (!; the whole cohort's verdict may not flip). Compared on the same mothers, those whose "
+        "solves succeeded in both runs. One at a time: interactions are not seen.",
         "",
         "| target | depends on |",
         "|---|---|",
@@ -119,9 +120,17 @@ def sensitivity_lines(result) -> list[str]:
     for t in result.targets:
         found = s.depends_on(t.id)
         text = ", ".join(
-            f"`{p.removeprefix('params.')}` {c:+.2f}{' !' if t.id in s.flips[p] else ''}" for p, c in found
+            f"`{p.removeprefix('params.')}` x{s.values[p] / s.defaults[p]:.3g}: {c:+.2f}"
+            + (" !" if t.id in s.flips[p] else "")
+            for p, c in found
         )
-        lines.append(f"| {t.id} | {text or 'none of them'} |")
+        lines.append(f"| {t.id} | {text or ('none of them' if s.measured(t.id) else 'not measured')} |")
+    if s.kept_by:
+        kept = "; ".join(f"`{p}` in {', '.join(c)}" for p, c in s.kept_by.items())
+        lines += ["", f"Conditions that set an assumption themselves keep their value: {kept}."]
+    if any(s.dropped.values()):
+        lost = "; ".join(f"`{p}` {k}" for p, k in s.dropped.items() if k)
+        lines += ["", f"Mother-values left out because a solve failed in one of the two runs: {lost}."]
     if s.skipped:
         lines += ["", "Not scaled: " + "; ".join(f"`{p}` ({why})" for p, why in s.skipped.items()) + "."]
     return lines

@@ -1,13 +1,15 @@
 """Which assumptions each target depends on: every model value whose status is `assumption`
 (mer/parameters.py) scaled by `sensitivity.factor` in turn, the first `sensitivity.n` mothers
 solved again in every condition the targets need, and each target's cohort statistic compared
-with the unperturbed one on the same mothers.
+with the unperturbed one on the same mothers (those whose solves succeeded in both).
 
 The change is given in the target's own unit of distance (its published sd, range or value:
-mer.validation.targets.Target.band), so "0.5" means the assumption moves the model by half the
-published spread. A target depends on an assumption when the change reaches `sensitivity.threshold`
-of that unit or the verdict flips; the threshold is a reporting choice, not physiology.
-One-at-a-time scaling is a local measure: it does not see interactions between assumptions.
+mer.validation.targets.Target.band), so "+0.5" means the assumption, scaled as shown, moves the
+model by half the published spread. A target depends on an assumption when the change reaches
+`sensitivity.threshold` of that unit, or when the verdict on these mothers flips (on the whole
+cohort it may not); the threshold is a reporting choice, not physiology. One-at-a-time scaling
+is a local measure: it does not see interactions between assumptions. A condition that sets an
+assumption itself (e.g. the low-vacuum pump its vacuum) keeps its own value.
 """
 
 from __future__ import annotations
@@ -28,20 +30,27 @@ class Sensitivity:
     factor: float
     n: int  # mothers
     threshold: float  # in the target's unit of distance
-    base: dict[str, float]  # target id -> statistic, unperturbed, same mothers
+    base: dict[str, float]  # target id -> statistic, unperturbed, the first n mothers
     changes: dict[str, dict[str, float]]  # assumption path -> target id -> change in the target's unit
-    flips: dict[str, list[str]]  # assumption path -> target ids whose verdict it flips
+    flips: dict[str, list[str]]  # assumption path -> target ids whose verdict on these mothers it flips
     values: dict[str, float]  # assumption path -> the scaled value used
+    defaults: dict[str, float]  # assumption path -> its value before scaling
     skipped: dict[str, str]  # assumption path -> why it was not scaled
+    dropped: dict[str, int]  # assumption path -> mother-values dropped (a solve failed in one run only)
+    kept_by: dict[str, list[str]]  # assumption path -> conditions that set it themselves
 
     def depends_on(self, target_id: str) -> list[tuple[str, float]]:
-        """(assumption, change) pairs of the target above the threshold, largest first."""
+        """(assumption, change) pairs of the target above the threshold or flipping its verdict,
+        largest first."""
         found = [
             (p, c[target_id])
             for p, c in self.changes.items()
             if target_id in c and (abs(c[target_id]) >= self.threshold or target_id in self.flips[p])
         ]
         return sorted(found, key=lambda pc: -abs(pc[1]))
+
+    def measured(self, target_id: str) -> bool:
+        return any(target_id in c for c in self.changes.values())
 
 
 def _lookup(cfg: dict, path: str):
@@ -53,12 +62,18 @@ def _lookup(cfg: dict, path: str):
     return node
 
 
+def model_assumptions() -> list[str]:
+    """Every assumption a run's configuration holds; an intervention's dose acts only where that
+    intervention runs, so those are left to a study of that intervention."""
+    return [p for p, spec in SPECS.items() if spec.status == "assumption" and not p.startswith("intervention.")]
+
+
 def scaled_values(cfg: dict, factor: float, mother_fields, only=()) -> tuple[dict, dict]:
     """({path: scaled value}, {path: why skipped}) for every model assumption in `cfg` (or those
     in `only`); a value whose scaled form the configuration's checks refuse is scaled the other way
     (by 1 / factor)."""
     values, skipped = {}, {}
-    assumptions = [p for p, spec in SPECS.items() if spec.status == "assumption" and p.startswith("params.")]
+    assumptions = model_assumptions()
     unknown = sorted(set(only) - set(assumptions))
     if unknown:
         raise ConfigError(f"sensitivity.only: {unknown} are not model assumptions (status in mer/parameters.py)")
@@ -100,11 +115,24 @@ def _with(cfg: dict, path: str, value) -> dict:
     return out
 
 
-def statistics(targets: list[Target], values: dict) -> dict[str, float]:
-    return {
-        t.id: statistic(t, values[t.condition].get(t.metric, [])) if t.metric and t.condition in values else math.nan
-        for t in targets
-    }
+def target_values(targets: list[Target], values: dict) -> dict[str, np.ndarray]:
+    """Each target's per-mother (or cohort-level) values; absent where the run has none."""
+    out = {}
+    for t in targets:
+        if t.metric and t.condition in values and t.metric in values[t.condition]:
+            out[t.id] = np.asarray(values[t.condition][t.metric], dtype=float).ravel()
+    return out
+
+
+def compare(target: Target, base: np.ndarray, scaled: np.ndarray) -> tuple[float, bool, int]:
+    """(change in the target's unit, verdict flipped, values dropped) over the mothers with a
+    value in both runs."""
+    both = np.isfinite(base) & np.isfinite(scaled)
+    if not both.any():
+        return math.nan, False, int(base.size)
+    lo, hi, scale = target.band()
+    b, s = statistic(target, base[both]), statistic(target, scaled[both])
+    return (s - b) / scale, (lo <= b <= hi) != (lo <= s <= hi), int(base.size - both.sum())
 
 
 def assumption_sensitivity(cfg: dict, targets: list[Target], solve_values, mother_fields) -> Sensitivity:
@@ -112,21 +140,43 @@ def assumption_sensitivity(cfg: dict, targets: list[Target], solve_values, mothe
     (mer.validation.run). One unperturbed run and one per assumption."""
     s = cfg["sensitivity"]
     factor, n = float(s["factor"]), min(int(s["n"]), int(cfg["cohort"]["n"]))
-    if not factor > 0 or factor == 1.0:
-        raise ConfigError(f"sensitivity.factor: expected a positive number other than 1, got {s['factor']!r}")
     model_cfg = {k: v for k, v in cfg.items() if k not in ("cohort", "targets", "conditions", "sensitivity")}
     values, skipped = scaled_values(model_cfg, factor, mother_fields, list(s.get("only") or ()))
-    base = statistics(targets, solve_values([], n))
-    changes, flips = {}, {}
-    bands = {t.id: t.band() for t in targets}
+    base = target_values(targets, solve_values([], n))
+    by_id = {t.id: t for t in targets}
+    changes, flips, dropped = {}, {}, {}
     for path, value in values.items():
         try:
-            stats = statistics(targets, solve_values([f"{path}={value!r}"], n))
+            scaled = target_values(targets, solve_values([f"{path}={value!r}"], n))
         except SolverError as err:
             skipped[path] = f"the solves failed ({err})"
             continue
-        both = [tid for tid in stats if np.isfinite(stats[tid]) and np.isfinite(base[tid])]
-        changes[path] = {tid: (stats[tid] - base[tid]) / bands[tid][2] for tid in both}
-        inside = {tid: [bands[tid][0] <= x[tid] <= bands[tid][1] for x in (base, stats)] for tid in both}
-        flips[path] = [tid for tid in both if inside[tid][0] != inside[tid][1]]
-    return Sensitivity(factor, n, float(s["threshold"]), base, changes, flips, values, skipped)
+        changes[path], flips[path], dropped[path] = {}, [], 0
+        for tid in base.keys() & scaled.keys():
+            change, flipped, lost = compare(by_id[tid], base[tid], scaled[tid])
+            if np.isfinite(change):
+                changes[path][tid] = change
+            if flipped:
+                flips[path].append(tid)
+            dropped[path] += lost if base[tid].size > 1 else 0
+    kept_by = {
+        path: [
+            name
+            for name, c in cfg["conditions"].items()
+            if any(o.lstrip("+~").split("=")[0] == path for o in c.get("overrides", []))
+        ]
+        for path in values
+    }
+    return Sensitivity(
+        factor,
+        n,
+        float(s["threshold"]),
+        {tid: statistic(by_id[tid], v) for tid, v in base.items()},
+        changes,
+        flips,
+        {p: values[p] for p in changes},
+        {p: _lookup(model_cfg, p) for p in changes},
+        skipped,
+        dropped,
+        {p: k for p, k in kept_by.items() if k and p in changes},
+    )
