@@ -126,3 +126,19 @@ def test_rise_times_read_each_ejection_from_onset_to_peak():
     assert r_slow == pytest.approx(40.0, abs=8.0)
     both = episode(t, 100.0, 0.5, 3.0, 10.0) + episode(t, 200.0, 0.4, 3.0, 10.0)  # 100 s apart, overlapping
     assert rise_times(t, both) == pytest.approx([20.0, 20.0], abs=6.0)
+
+
+def test_a_second_path_starts_at_each_width_of_width_paths(session_file):
+    """fit.width_paths_s adds Levenberg-Marquardt starts that differ from the first only in the
+    width; none when the width is not fitted or the path would start where the first does."""
+    from mer.fit.problem import width_paths
+
+    cfg, problem = prepare(overrides(session_file, fit_width(8.0)))
+    u0 = np.asarray(problem.arrays["u0"])
+    i = problem.labels.index("neuro.widths_s")
+    extra = width_paths(problem, u0, dict(cfg["fit"], width_paths_s=[20.0, 8.1]))
+    assert extra.shape == (1, u0.size)  # 8.1 s is within 5 % of the start: no second path there
+    assert problem.natural(extra[0])[i] == pytest.approx(20.0, rel=1e-6)
+    np.testing.assert_array_equal(np.delete(extra[0], i), np.delete(u0, i))
+    cfg, fixed = prepare(overrides(session_file, "~fit.parameters.neuro.widths_s"))
+    assert width_paths(fixed, np.asarray(fixed.arrays["u0"]), cfg["fit"]).shape[0] == 0
