@@ -1,6 +1,7 @@
-"""The release pulses' width, fitted as one value per mother: it sets how fast each ejection's flow
-rises, it is the same for every pulse slot, it starts where the starting model's ejections rise as
-fast as the observed ones, and a fitted mother hands it to mer.simulate."""
+"""The release pulses' width, fitted (when asked for) as one value per mother: it sets how fast each
+ejection's flow rises, it is the same for every pulse slot, it starts where the starting model's
+ejections rise as fast as the observed ones, a second Levenberg-Marquardt path starts from another
+width, and a fitted mother hands it to mer.simulate."""
 
 import numpy as np
 import pytest
@@ -19,9 +20,13 @@ def session_file(tmp_path_factory):
     return path
 
 
+# the override that fits the width, started from the observed rises (configs/fit/pulses.yaml)
+FIT_WIDTH = "+fit.parameters.neuro.widths_s={lower:4.0,upper:60.0,scale:log}"
+
+
 def fit_width(start=20.0, extra=""):
-    """The override that sets the fitted width's bounds and start (configs/fit/pulses.yaml)."""
-    return f"fit.parameters.neuro.widths_s={{lower:4.0,upper:60.0,scale:log,start:{start}{extra}}}"
+    """The override that fits the width from a given start."""
+    return f"+fit.parameters.neuro.widths_s={{lower:4.0,upper:60.0,scale:log,start:{start}{extra}}}"
 
 
 def overrides(path, *more):
@@ -49,7 +54,7 @@ def rise_s(t, flow):
 
 
 def test_the_width_is_one_value_of_the_mother_and_shapes_every_rise(session_file):
-    assert "neuro.widths_s" not in prepare(overrides(session_file, "~fit.parameters.neuro.widths_s"))[1].labels
+    assert "neuro.widths_s" not in prepare(overrides(session_file))[1].labels  # not fitted by default
     _, problem = prepare(overrides(session_file, fit_width()))
     assert problem.labels.count("neuro.widths_s") == 1  # not one per session or per pulse
     start = problem.natural(np.asarray(problem.arrays["u0"]))[problem.labels.index("neuro.widths_s")]
@@ -103,11 +108,11 @@ def model_session(path, width_s):
 
 @pytest.mark.parametrize("width_s", [8.0, 24.0])
 def test_the_width_starts_where_the_observed_ejections_rise(tmp_path, width_s):
-    """Fitted by default, without a start: it starts at the width whose modelled ejections rise
-    (onset to peak) as fast as the observed ones, so a mother made with 8-s pulses starts near 8 s
+    """Fitted without a start: it starts at the width whose modelled ejections rise (onset to
+    peak) as fast as the observed ones, so a mother made with 8-s pulses starts near 8 s
     and one made with 24-s pulses near 24 s (within the spread of the detector's onsets and peaks)."""
     path = model_session(tmp_path / f"width_{width_s:g}.csv", width_s)
-    _, problem = prepare([f"data.path={path}", "fit.progress=false", "fit.align_rounds=0", "fit.pulse_counts=[0]"])
+    _, problem = prepare(overrides(path, FIT_WIDTH))
     assert problem.labels.count("neuro.widths_s") == 1
     start = problem.natural(np.asarray(problem.arrays["u0"]))[problem.labels.index("neuro.widths_s")]
     assert width_s / 1.5 <= start <= width_s * 1.5, start
@@ -140,5 +145,5 @@ def test_a_second_path_starts_at_each_width_of_width_paths(session_file):
     assert extra.shape == (1, u0.size)  # 8.1 s is within 5 % of the start: no second path there
     assert problem.natural(extra[0])[i] == pytest.approx(20.0, rel=1e-6)
     np.testing.assert_array_equal(np.delete(extra[0], i), np.delete(u0, i))
-    cfg, fixed = prepare(overrides(session_file, "~fit.parameters.neuro.widths_s"))
+    cfg, fixed = prepare(overrides(session_file))
     assert width_paths(fixed, np.asarray(fixed.arrays["u0"]), cfg["fit"]).shape[0] == 0

@@ -200,24 +200,27 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     # every start is finished by Levenberg-Marquardt: Adam's lowest start is not always in the
     # deepest basin (pulse times trade off against storage), so the lowest polished one wins
     ordered = optimum.start_best_u[np.argsort(optimum.start_best_loss)]
-    ordered = np.concatenate([ordered, width_paths(problem, ordered[0], fit_cfg)])
-    # several paths (starts, pulse widths) each take the first PATH_STEPS steps, the lowest goes on
+    extra = width_paths(problem, ordered[0], fit_cfg)
+    ordered = np.concatenate([ordered, extra])
     steps = int(fit_cfg["polish_iterations"])
-    first = min(steps, PATH_STEPS) if len(ordered) > 1 else steps
+    # with width paths, each path (start, pulse width) takes the first PATH_STEPS steps and the
+    # lowest goes on, all stopping at a POLISH_TOLERANCE gain; without, every start is polished in full
+    lm = {"tolerance": POLISH_TOLERANCE} if extra.size else {}
+    first = min(steps, PATH_STEPS) if extra.size else steps
     paths = [
-        levenberg_marquardt(problem, predict, jacobian, u_start, first, POLISH_TOLERANCE)
+        levenberg_marquardt(problem, predict, jacobian, u_start, first, **lm)
         for u_start in progress.bar(ordered, desc="fit: polish", unit="start", enable=fit_cfg["progress"])
     ]
     polished = min(paths, key=lambda p: p.loss)
-    if len(paths) > 1:
+    if extra.size:
         log.info(
             "polish: %d paths, losses after %d steps %s; the lowest goes on",
             len(paths),
             first,
-            [[round(h, 5) for h in p.history] for p in paths],
+            [round(p.loss, 5) for p in paths],
         )
     if steps > first:
-        rest = levenberg_marquardt(problem, predict, jacobian, polished.u, steps - first, POLISH_TOLERANCE)
+        rest = levenberg_marquardt(problem, predict, jacobian, polished.u, steps - first, **lm)
         polished = PolishResult(
             rest.u,
             rest.loss,
@@ -238,9 +241,7 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
 
         def polish(p, u_start):  # from the detected count's optimum: a third of the steps
             steps = max(1, int(fit_cfg["polish_iterations"]) // 3)
-            return levenberg_marquardt(
-                p, lambda u: predict(u, p), lambda u: jacobian(u, p), u_start, steps, POLISH_TOLERANCE
-            )
+            return levenberg_marquardt(p, lambda u: predict(u, p), lambda u: jacobian(u, p), u_start, steps, **lm)
 
         problem, polished, counts = choose_counts(problem, polished, fit_cfg, polish, lambda p, u: predict(u, p))
         a = problem.arrays
