@@ -308,3 +308,14 @@ def test_a_sensitivity_with_nothing_scaled_is_written_and_reported(tmp_path):
         write_sensitivity(f.create_group("sensitivity"), s, ["a", "b"])
         assert f["sensitivity/change"].shape == (0, 2)
     assert s.depends_on("a") == [] and not s.measured("a")
+
+
+def test_an_assumption_a_condition_lacks_is_left_out_of_that_condition():
+    """The pump's vacuum is an assumption; an infant's session has none to scale."""
+    from mer.validation.run import applicable
+
+    extra = ["stimulus.stimulation_vacuum_mmHg=-225.0", "params.duct_wall.wall_tau_s=4.5"]
+    pump = compose_config([], "validate")
+    infant = compose_config(["stimulus=infant"], "validate")
+    assert applicable(extra, pump) == extra
+    assert applicable(extra, infant) == extra[1:]

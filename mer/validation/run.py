@@ -13,7 +13,7 @@ from mer.config.validate import ConfigError
 from mer.simulate import SolverError
 from mer.validation import metrics as vm
 from mer.validation.cohort import SESSIONS_MAX, flatten_mother_spec, mother_config, sample_mothers, solve_cohort
-from mer.validation.sensitivity import Sensitivity, assumption_sensitivity
+from mer.validation.sensitivity import Sensitivity, assumption_sensitivity, lookup
 from mer.validation.targets import Target, Verdict, judge, load_targets
 from mer.validation.timing import interval_variation
 
@@ -189,14 +189,22 @@ def relative_to_control(values: dict, name: str, n: int) -> None:
         values[name][difference] = values[name][metric] - values[CONTROL][metric][:n]
 
 
-def first_mothers_values(overrides, mothers, cfg, needed, n) -> dict:
-    """Every needed condition's per-mother values for the first `n` mothers, control first."""
+def applicable(extra: list[str], cfg: dict) -> list[str]:
+    """The overrides of `extra` whose key `cfg` has."""
+    return [e for e in extra if lookup(cfg, e.split("=")[0].lstrip("+~")) is not None]
+
+
+def first_mothers_values(overrides, extra, mothers, cfg, needed, n) -> dict:
+    """Every needed condition's per-mother values for the first `n` mothers, control first, with
+    the `extra` overrides where the condition's configuration has their key (an infant has no
+    pump vacuum to scale)."""
     values = {}
     for name in needed:
         condition = cfg["conditions"][name]
-        extra = list(condition.get("overrides", []))
+        own = list(condition.get("overrides", []))
+        usable = applicable(extra, compose_config(overrides + own, "validate"))
         _, _, values[name], _ = _solve_condition(
-            overrides + extra, mothers, n, min(cfg["cohort"]["chunk"], n), condition, None
+            overrides + usable + own, mothers, n, min(cfg["cohort"]["chunk"], n), condition, None
         )
         if name != CONTROL:
             relative_to_control(values, name, n)
@@ -281,7 +289,7 @@ def run_validation(overrides=(), progress=None) -> ValidationResult:
         sensitivity = assumption_sensitivity(
             cfg,
             targets,
-            lambda extra, n: first_mothers_values(overrides + extra, mothers, cfg, needed, n),
+            lambda extra, n: first_mothers_values(overrides, extra, mothers, cfg, needed, n),
             set(flatten_mother_spec(cfg["cohort"]["mother"])),
         )
         wall["assumption sensitivity"] = time.perf_counter() - start

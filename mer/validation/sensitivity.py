@@ -21,7 +21,6 @@ import numpy as np
 
 from mer.config.validate import ConfigError, validate
 from mer.parameters import SPECS
-from mer.simulate import SolverError
 from mer.validation.targets import Target, statistic
 
 
@@ -53,7 +52,8 @@ class Sensitivity:
         return any(target_id in c for c in self.changes.values())
 
 
-def _lookup(cfg: dict, path: str):
+def lookup(cfg: dict, path: str):
+    """The value at dotted `path` in a nested dict, or None."""
     node = cfg
     for part in path.split("."):
         if not isinstance(node, dict) or part not in node:
@@ -81,7 +81,7 @@ def scaled_values(cfg: dict, factor: float, mother_fields, only=()) -> tuple[dic
         spec = SPECS[path]
         if only and path not in only:
             continue
-        value = _lookup(cfg, path)
+        value = lookup(cfg, path)
         if path in mother_fields:
             skipped[path] = "drawn per mother (its spread is in the cohort)"
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -148,8 +148,8 @@ def assumption_sensitivity(cfg: dict, targets: list[Target], solve_values, mothe
     for path, value in values.items():
         try:
             scaled = target_values(targets, solve_values([f"{path}={value!r}"], n))
-        except SolverError as err:
-            skipped[path] = f"the solves failed ({err})"
+        except Exception as err:  # one assumption's failed rerun must not cost the others (hours)
+            skipped[path] = f"the rerun failed ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})"
             continue
         changes[path], flips[path], dropped[path] = {}, [], 0
         for tid in base.keys() & scaled.keys():
@@ -175,7 +175,7 @@ def assumption_sensitivity(cfg: dict, targets: list[Target], solve_values, mothe
         changes,
         flips,
         {p: values[p] for p in changes},
-        {p: _lookup(model_cfg, p) for p in changes},
+        {p: lookup(model_cfg, p) for p in changes},
         skipped,
         dropped,
         {p: k for p, k in kept_by.items() if k and p in changes},
