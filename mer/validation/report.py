@@ -130,7 +130,11 @@ def sensitivity_lines(result) -> list[str]:
         lines += ["", f"Conditions that set an assumption themselves keep their value: {kept}."]
     if any(s.dropped.values()):
         lost = "; ".join(f"`{p}` {k}" for p, k in s.dropped.items() if k)
-        lines += ["", f"Mother-values left out because a solve failed in one of the two runs: {lost}."]
+        lines += [
+            "",
+            "Mother-values left out because they were undefined in one of the two runs (a failed solve, or "
+            f"nothing to measure, e.g. no ejection to time): {lost}.",
+        ]
     if s.skipped:
         lines += ["", "Not scaled: " + "; ".join(f"`{p}` ({why})" for p, why in s.skipped.items()) + "."]
     return lines

@@ -5,7 +5,8 @@ with the unperturbed one on the same mothers (those whose solves succeeded in bo
 
 The change is given in the target's own unit of distance (its published sd, range or value:
 mer.validation.targets.Target.band), so "+0.5" means the assumption, scaled as shown, moves the
-model by half the published spread. A target depends on an assumption when the change reaches
+model by half the published spread (a one-sided limit at 0, e.g. a correlation above 0, has no
+spread: its change is in the metric's own unit). A target depends on an assumption when the change reaches
 `sensitivity.threshold` of that unit, or when the verdict on these mothers flips (on the whole
 cohort it may not); the threshold is a reporting choice, not physiology. One-at-a-time scaling
 is a local measure: it does not see interactions between assumptions. A condition that sets an
@@ -35,7 +36,7 @@ class Sensitivity:
     values: dict[str, float]  # assumption path -> the scaled value used
     defaults: dict[str, float]  # assumption path -> its value before scaling
     skipped: dict[str, str]  # assumption path -> why it was not scaled
-    dropped: dict[str, int]  # assumption path -> mother-values dropped (a solve failed in one run only)
+    dropped: dict[str, int]  # assumption path -> mother-values undefined in one run only (left out)
     kept_by: dict[str, list[str]]  # assumption path -> conditions that set it themselves
 
     def depends_on(self, target_id: str) -> list[tuple[str, float]]:
@@ -84,6 +85,8 @@ def scaled_values(cfg: dict, factor: float, mother_fields, only=()) -> tuple[dic
         value = lookup(cfg, path)
         if path in mother_fields:
             skipped[path] = "drawn per mother (its spread is in the cohort)"
+        elif value is None:
+            skipped[path] = "not in this configuration (another anatomy or stimulus uses it)"
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
             skipped[path] = f"not a number ({value!r})"
         elif value == 0:
@@ -124,6 +127,9 @@ def target_values(targets: list[Target], values: dict) -> dict[str, np.ndarray]:
     return out
 
 
+DEGENERATE_SCALE = 1e-9
+
+
 def compare(target: Target, base: np.ndarray, scaled: np.ndarray) -> tuple[float, bool, int]:
     """(change in the target's unit, verdict flipped, values dropped) over the mothers with a
     value in both runs."""
@@ -131,6 +137,9 @@ def compare(target: Target, base: np.ndarray, scaled: np.ndarray) -> tuple[float
     if not both.any():
         return math.nan, False, int(base.size)
     lo, hi, scale = target.band()
+    # a one-sided limit at 0 (e.g. a correlation above 0) has no spread to measure in: the change
+    # is then in the metric's own unit
+    scale = scale if scale > DEGENERATE_SCALE else 1.0
     b, s = statistic(target, base[both]), statistic(target, scaled[both])
     return (s - b) / scale, (lo <= b <= hi) != (lo <= s <= hi), int(base.size - both.sum())
 
