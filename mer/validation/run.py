@@ -4,6 +4,7 @@ target's metric per mother and judge it against the published statistic."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 
 import numpy as np
@@ -194,6 +195,12 @@ def applicable(extra: list[str], cfg: dict) -> list[str]:
     return [e for e in extra if lookup(cfg, e.split("=")[0].lstrip("+~")) is not None]
 
 
+@functools.lru_cache(maxsize=64)
+def _condition_config(overrides: tuple) -> dict:
+    """A condition's configuration, composed once for every assumption's rerun (read, never changed)."""
+    return compose_config(list(overrides), "validate")
+
+
 def first_mothers_values(overrides, extra, mothers, cfg, needed, n) -> dict:
     """Every needed condition's per-mother values for the first `n` mothers, control first, with
     the `extra` overrides where the condition's configuration has their key (an infant has no
@@ -202,7 +209,7 @@ def first_mothers_values(overrides, extra, mothers, cfg, needed, n) -> dict:
     for name in needed:
         condition = cfg["conditions"][name]
         own = list(condition.get("overrides", []))
-        usable = applicable(extra, compose_config(overrides + own, "validate"))
+        usable = applicable(extra, _condition_config(tuple(overrides + own)))
         _, _, values[name], _ = _solve_condition(
             overrides + usable + own, mothers, n, min(cfg["cohort"]["chunk"], n), condition, None
         )

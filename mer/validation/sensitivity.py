@@ -15,6 +15,7 @@ assumption itself (e.g. the low-vacuum pump its vacuum) keeps its own value.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from mer.config.validate import ConfigError, validate
 from mer.parameters import SPECS
+from mer.validation.cohort import set_path
 from mer.validation.targets import Target, statistic
 
 
@@ -108,13 +110,8 @@ def scaled_values(cfg: dict, factor: float, mother_fields, only=()) -> tuple[dic
 
 
 def _with(cfg: dict, path: str, value) -> dict:
-    out = dict(cfg)
-    node = out
-    parts = path.split(".")
-    for part in parts[:-1]:
-        node[part] = dict(node[part])
-        node = node[part]
-    node[parts[-1]] = value
+    out = copy.deepcopy(cfg)
+    set_path(out, path, value)
     return out
 
 
