@@ -10,12 +10,11 @@ source, inflow = A - B p. A segment of conductance g in series turns (A, B) into
 Downward sweep: each main duct meets the pore (conductance g_pore) at pressure
 p = (A' + g_pore P_out) / (B' + g_pore); then p_distal = (A + g p_proximal) / (B + g).
 
-Loops run over generations (`fori_loop`, compiled once), never over segments.
+Loops run over generations (a few steps, each a whole generation at once), never over segments.
 """
 
 from __future__ import annotations
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -32,6 +31,26 @@ def poiseuille_conductance(radius_mm, length_mm, viscosity_mPa_s):
     return jnp.pi * r_cm**4 / (8.0 * mu_poise * l_cm) / MMHG_PER_DYN_CM2
 
 
+def _level_links(tree: DuctTree):
+    """Per generation: its slice of the segments, and how its segments hang on the generation
+    above: `fan` children per parent in order (every tree mer builds: `fan` = 2), or else the
+    parent of each (index within the generation above). Generations must be contiguous."""
+    levels = tree.levels()
+    if not all(np.array_equal(ix, np.arange(ix[0], ix[0] + ix.size)) for ix in levels):
+        raise ValueError("duct tree: the segments of each generation must be contiguous, root first")
+    links = []
+    for g, ix in enumerate(levels):
+        if g == 0:
+            links.append((slice(ix[0], ix[-1] + 1), None, None))
+            continue
+        local = tree.parent[ix] - levels[g - 1][0]
+        n_parents = levels[g - 1].size
+        fan = ix.size // n_parents
+        ordered = ix.size == fan * n_parents and np.array_equal(local, np.repeat(np.arange(n_parents), fan))
+        links.append((slice(ix[0], ix[-1] + 1), fan if ordered else None, local))
+    return links
+
+
 def solve_tree(tree: DuctTree, g_seg, g_pore, source_a, source_b, p_out):
     """Pressures and flows of the duct network.
 
@@ -45,37 +64,37 @@ def solve_tree(tree: DuctTree, g_seg, g_pore, source_a, source_b, p_out):
     **Returns:** `(p_distal, p_proximal, q)`: node pressures [mmHg] at each segment's distal and
     proximal end and segment flow toward the nipple [mL/s].
 
-    Both sweeps are `fori_loop`s over the rows of `tree.level_table()`; the padding and the main
-    ducts' parent point at one extra slot S, which collects (finite) throwaway values.
+    Both sweeps step through the generations, each a whole generation at once: a parent sums its
+    children as a reshape (`fan` children in order) and hands its pressure back by repeating it,
+    with no scatter and no padding to the widest generation (one unrolled step per generation,
+    8 in the default breast).
     """
-    table = jnp.asarray(tree.level_table())
-    depth = table.shape[0]
-    n = tree.n_segments
-    parent = jnp.asarray(np.where(tree.parent >= 0, tree.parent, n))
-    parent = jnp.concatenate([parent, jnp.asarray([n])])
-    pad = jnp.zeros(1, dtype=source_a.dtype)
-    g = jnp.concatenate([g_seg, jnp.ones(1, dtype=g_seg.dtype)])  # the extra slot: no division by 0
-    a0 = jnp.concatenate([source_a, pad])
-    b0 = jnp.concatenate([source_b, pad])
-
-    def up(k, carry):  # terminal ducts -> nipple: each segment's Norton source seen from its parent
-        a, b, a_seen, b_seen = carry
-        idx = table[depth - 1 - k]
-        a_up = a[idx] * g[idx] / (b[idx] + g[idx])
-        b_up = b[idx] * g[idx] / (b[idx] + g[idx])
-        a_seen, b_seen = a_seen.at[idx].set(a_up), b_seen.at[idx].set(b_up)
-        return a.at[parent[idx]].add(a_up), b.at[parent[idx]].add(b_up), a_seen, b_seen
-
-    a, b, a_seen, b_seen = jax.lax.fori_loop(0, depth, up, (a0, b0, jnp.zeros_like(a0), jnp.zeros_like(b0)))
-    roots = tree.levels()[0]
-    p_prox = jnp.zeros_like(a).at[roots].set((a_seen[roots] + g_pore * p_out) / (b_seen[roots] + g_pore))
-
-    def down(k, carry):  # nipple -> terminal ducts: a child's proximal node is its parent's distal one
-        p_dist, p_prox = carry
-        idx = table[k]
-        p_prox = p_prox.at[idx].set(jnp.where(k > 0, p_dist[parent[idx]], p_prox[idx]))
-        return p_dist.at[idx].set((a[idx] + g[idx] * p_prox[idx]) / (b[idx] + g[idx])), p_prox
-
-    p_dist, p_prox = jax.lax.fori_loop(0, depth, down, (jnp.zeros_like(a), p_prox))
-    p_dist, p_prox = p_dist[:n], p_prox[:n]
+    links = _level_links(tree)
+    depth = len(links)
+    node, seen = [None] * depth, [None] * depth  # Norton sources at each distal node; seen from its proximal end
+    from_children = None
+    for g in reversed(range(depth)):  # terminal ducts -> nipple
+        where, _, _ = links[g]
+        a, b, c = source_a[where], source_b[where], g_seg[where]
+        if from_children is not None:
+            a, b = a + from_children[0], b + from_children[1]
+        node[g] = (a, b)
+        seen[g] = (a * c / (b + c), b * c / (b + c))
+        if g > 0:
+            _, fan, local = links[g]
+            if fan is not None:
+                from_children = tuple(x.reshape(-1, fan).sum(axis=1) for x in seen[g])
+            else:
+                n_parents = links[g - 1][0].stop - links[g - 1][0].start
+                from_children = tuple(jnp.zeros(n_parents, x.dtype).at[local].add(x) for x in seen[g])
+    p_in = (seen[0][0] + g_pore * p_out) / (seen[0][1] + g_pore)  # each main duct's node at the pore
+    p_dist, p_prox = [], []
+    for g in range(depth):  # nipple -> terminal ducts
+        (a, b), c = node[g], g_seg[links[g][0]]
+        p_prox.append(p_in)
+        p_dist.append((a + c * p_in) / (b + c))
+        if g + 1 < depth:
+            _, fan, local = links[g + 1]
+            p_in = jnp.repeat(p_dist[-1], fan) if fan is not None else p_dist[-1][local]
+    p_dist, p_prox = jnp.concatenate(p_dist), jnp.concatenate(p_prox)
     return p_dist, p_prox, g_seg * (p_dist - p_prox)

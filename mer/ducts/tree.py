@@ -54,16 +54,6 @@ class DuctTree:
         """Segment indices grouped by generation, root first (the sweep order)."""
         return [np.flatnonzero(self.generation == g) for g in range(self.depth)]
 
-    def level_table(self) -> np.ndarray:
-        """(depth, widest level) segment indices, one row per generation, padded with the index
-        S (one slot past the last segment): a loop over rows compiles its body once whatever
-        the depth."""
-        levels = self.levels()
-        table = np.full((len(levels), max(len(ix) for ix in levels)), self.n_segments, dtype=np.int64)
-        for g, ix in enumerate(levels):  # a handful of generations, at build time
-            table[g, : len(ix)] = ix
-        return table
-
 
 def dichotomous_tree(
     n_lobes: int,
