@@ -14,6 +14,7 @@ from mer.interventions import apply_intervention
 from mer.neuro.fluctuation import fluctuation_draws
 from mer.neuro.network import bundle_membership
 from mer.runtime import float64_on
+from mer.seeds import stream
 from mer.stimulus.pump import Stimulus
 
 
@@ -50,11 +51,11 @@ def _as_float_tree(d):
     return jnp.asarray(float(d))
 
 
-def _anatomy(an, params, seed):
+def _anatomy(an, params, seed, breast):
     """(tree, pore radius scale per main duct, segment starts, segment ends); may set the drawn
     storage capacity in `params`."""
     if an["kind"] == "generated":
-        tree, capacity, pore_diameter, start, end = generated_anatomy(an, seed)
+        tree, capacity, pore_diameter, start, end = generated_anatomy(an, stream(seed, "anatomy", breast))
         params["alveoli"]["capacity_mL"] = capacity
         return tree, pore_diameter / (2.0 * params["ducts"]["pore_radius_mm"]), start, end
     tree = dichotomous_tree(
@@ -69,25 +70,24 @@ def _anatomy(an, params, seed):
     return tree, np.ones(an["n_lobes"]), start, end
 
 
-# the right breast is drawn with its own seed: a different generated anatomy, or for the average
-# anatomy the same tree with different agent heterogeneity
-RIGHT_SEED_OFFSET = 1000
-
-
 def build(cfg: dict) -> Setup:
     """Build a model from a plain-dict configuration (see configs/simulate.yaml); with
     `breasts: 2` the returned Setup is the left breast and holds the right one in `right`.
     A float64 model (`solver.precision`, the default) switches JAX's 64-bit mode on first."""
     if cfg.get("solver", {}).get("precision", "float64") == "float64":
         float64_on()
-    setup = build_breast(cfg, int(cfg["seed"]))
+    setup = build_breast(cfg, breast=0)
     if int(cfg.get("breasts", 1)) == 2:
-        setup = dataclasses.replace(setup, right=build_breast(cfg, int(cfg["seed"]) + RIGHT_SEED_OFFSET))
+        # the right breast draws from its own streams of the mother's seed (mer.seeds): a different
+        # generated anatomy, or for the average anatomy the same tree with other agents
+        setup = dataclasses.replace(setup, right=build_breast(cfg, breast=1))
     return setup
 
 
-def build_breast(cfg: dict, seed: int) -> Setup:
-    """One breast (and the shared physiology) from the configuration, anatomy drawn from `seed`."""
+def build_breast(cfg: dict, breast: int = 0) -> Setup:
+    """One breast (and the shared physiology) from the configuration; its anatomy and agents are
+    drawn from the mother's `seed`, in the streams of breast `breast` (0 left, 1 right)."""
+    seed = int(cfg["seed"])
     params = {k: dict(v) for k, v in cfg["params"].items()}
     neuro = dict(cfg["neuro"])
     mode = neuro.pop("mode")
@@ -100,9 +100,11 @@ def build_breast(cfg: dict, seed: int) -> Setup:
     params["neuro"] = neuro
     params["stimulus"] = stimulus
     params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
-    tree, pore_scale, start, end = _anatomy(an, params, seed)
+    tree, pore_scale, start, end = _anatomy(an, params, seed, breast)
     params = _as_float_tree(params)
-    pop = build_population(an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], seed)
+    pop = build_population(
+        an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], stream(seed, "agents", breast)
+    )
     # the model sums each lobule's agents as a block (mer/alveoli/lobules.py): the layout must be it
     if not np.array_equal(pop.lobule, np.sort(np.arange(pop.n_agents) % tree.n_lobules)):
         raise ValueError("anatomy: the agents are not in lobule blocks, larger blocks first (mer/alveoli/lobules.py)")
@@ -121,7 +123,7 @@ def build_breast(cfg: dict, seed: int) -> Setup:
     }
     if mode == "network":
         cell, bundle = bundle_membership(n_neurons, n_bundles)
-        rng = np.random.default_rng(seed + 1)
+        rng = stream(seed, "neurons")  # central: one mother's neurons whichever breast is built
         structure["member_cell"] = jnp.asarray(cell)
         structure["member_bundle"] = jnp.asarray(bundle)
         structure["z_excitability"] = jnp.asarray(rng.standard_normal(n_neurons))

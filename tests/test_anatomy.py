@@ -5,6 +5,7 @@ import pytest
 
 from mer.config.compose import compose_config
 from mer.ducts.anatomy import generated_anatomy
+from mer.seeds import stream
 
 N_SEEDS = 100
 
@@ -12,7 +13,7 @@ N_SEEDS = 100
 @pytest.fixture(scope="module")
 def draws():
     an = compose_config(["anatomy=generated"])["anatomy"]
-    return an, [generated_anatomy(an, seed) for seed in range(N_SEEDS)]
+    return an, [generated_anatomy(an, stream(seed, "anatomy")) for seed in range(N_SEEDS)]
 
 
 def test_main_duct_count(draws):
@@ -67,6 +68,6 @@ def test_positions_follow_the_tree(draws):
 
 def test_same_seed_same_breast(draws):
     an, out = draws
-    again = generated_anatomy(an, 3)
+    again = generated_anatomy(an, stream(3, "anatomy"))
     np.testing.assert_array_equal(again[0].radius_mm, out[3][0].radius_mm)
     assert again[1] == out[3][1]

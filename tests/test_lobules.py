@@ -6,6 +6,7 @@ import pytest
 
 from mer.alveoli.lobules import lobule_sums, ring_coupling
 from mer.alveoli.population import build_population
+from mer.seeds import stream
 
 
 def ring_edges(lobule, neighbours):
@@ -24,7 +25,7 @@ def ring_edges(lobule, neighbours):
 
 @pytest.mark.parametrize(("n_agents", "n_lobules", "neighbours"), [(60, 18, 2), (2000, 72, 2), (101, 7, 3), (5, 9, 2)])
 def test_block_reductions_equal_index_reductions(n_agents, n_lobules, neighbours):
-    pop = build_population(n_agents, n_lobules, neighbours, seed=3)
+    pop = build_population(n_agents, n_lobules, neighbours, stream(3, "agents"))
     rng = np.random.default_rng(0)
     x = rng.random(n_agents)
     expected_sums = np.zeros(n_lobules)
@@ -40,7 +41,7 @@ def test_block_reductions_equal_index_reductions(n_agents, n_lobules, neighbours
 def test_gap_junction_current_conserves_activation_and_vanishes_when_uniform():
     """Gap junctions move activation between partners: the currents sum to zero, and a uniform
     activation drives none."""
-    partners = build_population(500, 17, 2, seed=0).ring_partners
+    partners = build_population(500, 17, 2, stream(0, "agents")).ring_partners
     x = np.random.default_rng(1).random(500)
     assert abs(float(np.sum(ring_coupling(x, partners)))) < 1e-10
     np.testing.assert_allclose(np.asarray(ring_coupling(np.full(500, 0.4), partners)), 0.0, atol=1e-12)

@@ -2,9 +2,9 @@
 
 Each agent stands for a group of real alveoli that share one state (its multiplicity is the
 group's share of the breast's storage capacity), so a 500-agent sketch and a 10^5-agent breast
-run the same code. Heterogeneity is drawn once from a seed as standard-normal draws; scales and
-locations are applied inside the model (reparameterisation), so population parameters stay
-differentiable.
+run the same code. Heterogeneity is drawn once from the mother's agent stream (mer.seeds) as
+standard-normal draws; scales and locations are applied inside the model (reparameterisation), so
+population parameters stay differentiable.
 """
 
 from __future__ import annotations
@@ -48,14 +48,13 @@ def ring_partners(lobule: np.ndarray, neighbours: int) -> np.ndarray:
     return np.stack(rows).astype(np.int32) if rows else np.zeros((0, n_agents), np.int32)
 
 
-def build_population(n_agents: int, n_lobules: int, neighbours: int, seed: int) -> AlveolarPopulation:
+def build_population(n_agents: int, n_lobules: int, neighbours: int, rng: np.random.Generator) -> AlveolarPopulation:
     """Assign agents to lobules in contiguous blocks (mer.alveoli.lobules) and wire each lobule as a
     ring with `neighbours` on each side.
 
     A ring is the simplest graph in which Ca2+ waves travel between neighbouring alveoli of a
     lobule; any other graph with a fixed number of partners per agent fits `ring_partners`' form.
     """
-    rng = np.random.default_rng(seed)
     # Agents in contiguous blocks per lobule; block sizes differ by at most one agent, the larger first.
     lobule = np.sort(np.arange(n_agents) % n_lobules)
     draws = rng.standard_normal((4, n_agents))

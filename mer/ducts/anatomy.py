@@ -63,9 +63,9 @@ def place_segments(tree: DuctTree, directions, branch_angle_deg, rng=None):
     return start, end
 
 
-def generated_anatomy(an: dict, seed: int):
-    """(tree, storage_capacity_mL, pore_diameter_mm) drawn from the statistics in `an`."""
-    rng = np.random.default_rng([seed, 7])
+def generated_anatomy(an: dict, rng: np.random.Generator):
+    """(tree, storage_capacity_mL, pore_diameter_mm) drawn from the statistics in `an` with the
+    breast's anatomy stream (mer.seeds)."""
     sigma = an["capacity_sd_log"]  # drawn first: independent of the tree size
     mu = np.log(an["capacity_mean_mL"]) - 0.5 * sigma**2
     capacity = float(np.clip(rng.lognormal(mu, sigma), an["capacity_min_mL"], an["capacity_max_mL"]))

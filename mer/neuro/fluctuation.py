@@ -19,13 +19,14 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
+from mer.seeds import stream
+
 N_MODES = 32
-STREAM = 0x5E55  # this component's own stream of the session seed (numpy SeedSequence spawn key)
 
 
 def fluctuation_draws(session_seed: int) -> dict:
     """Standard-normal frequencies and uniform phases of the session's modes (NumPy)."""
-    rng = np.random.default_rng(np.random.SeedSequence(session_seed, spawn_key=(STREAM,)))
+    rng = stream(session_seed, "fluctuation")
     return {
         "drive_mode_z": rng.standard_normal(N_MODES),
         "drive_mode_phase": rng.uniform(0.0, 2.0 * np.pi, N_MODES),
