@@ -27,6 +27,7 @@ from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
 from mer.circulation.exogenous import exogenous_input_mU_per_s
 from mer.circulation.plasma import basal_peripheral_pM, basal_release_mU_per_s, plasma_rhs
 from mer.circulation.transit import TRANSIT_STAGES, mammary_arterial_pM, transit_rhs
+from mer.ducts.drops import stage_pressure_drops
 from mer.ducts.network import poiseuille_conductance, solve_tree
 from mer.ducts.tree import DuctTree
 from mer.ducts.wall import area_ratio_rate
@@ -130,7 +131,8 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
     roots = tree.levels()[0]
     g_pore = jnp.where(q_seg[roots] < 0.0, 0.0, g_pore)
     p_dist, p_prox, q_seg = solve_tree(tree, g_seg, g_pore, src_a - storage, src_b, p_vac)
-    q_alv = g_out * (pressure - p_dist[terminal][structure["agent_lobule"]])
+    p_terminal = p_dist[terminal][structure["agent_lobule"]]
+    q_alv = g_out * (pressure - p_terminal)
     return {
         "duct_radius": radius,
         "duct_area_rate": d_area,
@@ -145,6 +147,7 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
         # through the pores (a closed pore carries exactly nothing; Kirchhoff: the main ducts' flow)
         "nipple_outflow": jnp.sum(g_pore * (p_prox[roots] - p_vac)),
         "vacuum": p_vac,
+        "stage_drop": stage_pressure_drops(tree, q_alv, pressure, p_terminal, q_seg, p_dist, p_prox, p_vac),
     }
 
 
@@ -257,6 +260,8 @@ def breast_outputs(t, y, params, structure, tree: DuctTree, stim):
         # above the resting pressure; Cobo 1973 scored the ejection response by it)
         "contraction_pressure": jnp.sum(m["share"] * m["tension"]),
         "vacuum": m["vacuum"],
+        # (outlets, generations deepest first, pores): mer.ducts.drops
+        "pressure_drop": m["stage_drop"],
     }
 
 

@@ -42,7 +42,7 @@ def upto(unit, source, high, limit, kind=float):
 # Ceilings are set well outside the measured ranges: they refuse typing errors and wrong units
 # (1e12 mL, mL for L), not unusual mothers.
 CAPACITY_LIMIT = "storage capacity of one breast 74-606 mL (Kent et al. 1999); above 2000 mL is no breast"
-SEED_LIMIT = "a 32-bit seed (NumPy, JAX and the archive's integer attribute; the right breast uses seed + 1000)"
+SEED_LIMIT = "a 32-bit seed (NumPy, JAX and the archive's integer attribute)"
 
 
 MODEL = "model constant, tuned to the observed sessions (docs/literature.md)"
@@ -272,7 +272,16 @@ SPECS: dict[str, Spec] = {
     "anatomy.pore_diameter_mm_min": pos("mm", "0.4 mm (Marasco 2022 deck)"),
     "anatomy.pore_diameter_mm_max": pos("mm", "0.7 mm (Marasco 2022 deck)"),
     "anatomy.n_lobes": Spec("1", "main ducts 9.6 +/- 2.9 (4-18) (Ramsay 2005)", int, 1),
-    "anatomy.generations": Spec("1", "branching generations per lobe (unchecked)", int, 1, 20),
+    "anatomy.generations": Spec(
+        "1",
+        "segment levels per lobe, main duct to terminal duct: 6 (63 segments and 32 lobules per lobe) from "
+        "20-40 terminal duct lobular units per lobe (IARC screening atlas); one traced human lobe had 440 "
+        "segments with terminal ducts pruned (~9 levels; Going & Mohun 2006 Breast Cancer Res Treat 97:285) and "
+        "a breast 'thousands of lobules' (UC Davis subgross atlas, ~8): derived, range 6-9, low certainty",
+        int,
+        1,
+        20,
+    ),
     "anatomy.main_duct_radius_mm": pos("mm", "main duct 1.9-2.0 mm wide (Ramsay 2005)"),
     "anatomy.main_duct_length_mm": pos("mm", "first branch 8.0 +/- 5.5 mm from the nipple (Ramsay 2005)"),
     "anatomy.radius_ratio": Spec("1", "Murray's law 2^(-1/3)", float, 0.0, 1.0, True),
@@ -477,6 +486,7 @@ MEASURED_SOW = (  # measured in another species
 )
 DERIVED = (  # computed from measured values (the source says from which)
     "params.alveoli.secretion_max_mL_per_h",
+    "anatomy.generations",
     "anatomy.radius_ratio",
     "params.exogenous.intranasal_bioavailability",
 )
@@ -549,7 +559,6 @@ ASSUMPTION = (  # a prior, a size nothing measured pins down, or a structural ch
     "anatomy.capacity_sd_log",
     "anatomy.pore_diameter_mm_min",
     "anatomy.pore_diameter_mm_max",
-    "anatomy.generations",
     "anatomy.length_ratio",
     "stimulus.stimulation_vacuum_mmHg",
     "stimulus.nonnutritive_cycles_per_min",

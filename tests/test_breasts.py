@@ -11,7 +11,7 @@ from mer.archive import load, save_simulation
 from mer.outputs.metrics import MIN_DURATION_S
 from mer.simulate import simulate
 
-SMALL = ["anatomy.n_alveoli=300"]
+SMALL = ["anatomy.n_alveoli=300", "anatomy.generations=4"]  # a small breast: 72 lobules (144 generated at most)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import numpy as np
 import yaml
 
 from mer import provenance
+from mer.ducts.drops import stage_names
 from mer.parameters import SPECS
 
 SCHEMA = "mer-archive"
@@ -200,6 +201,9 @@ METRIC_UNITS = {
     "removed_fraction": "1",
     "alveolar_synchrony": "1",
     "neuron_synchrony": "1",
+    "outlet_pressure_share": "1",
+    "duct_pressure_share": "1",
+    "pore_pressure_share": "1",
 }
 
 
@@ -213,6 +217,9 @@ METRIC_NAMES = {
     "removed_fraction": "share of the available milk removed",
     "alveolar_synchrony": "largest share of myoepithelium contracting in step",
     "neuron_synchrony": "largest share of OT neurons bursting together",
+    "outlet_pressure_share": "share of the driving pressure taken by the alveolar outlets at peak flow",
+    "duct_pressure_share": "share of the driving pressure taken by the duct tree at peak flow",
+    "pore_pressure_share": "share of the driving pressure taken by the nipple pores at peak flow",
 }
 BALANCE_NAMES = {
     "initial_ml": "milk in the breast at the start",
@@ -264,6 +271,14 @@ def _tree(group, setup, time_s, ducts):
     dataset(tr, "flow", ducts["flow"], "mL/s", t, "milk flow from the upstream end toward the nipple")
 
 
+def _pressure_drop(group, setup, time_s, drop):
+    pd = group.create_group("pressure_drop")
+    dataset(pd, "time", time_s, "s", ("time",), "time since the start of the session")
+    names = np.array(stage_names(setup.tree), dtype=h5py.string_dtype())
+    dataset(pd, "stage", names, "1", ("stage",), "stage of the path from the alveoli to the pump")
+    dataset(pd, "drop", drop, "mmHg", ("time", "stage"), "flow-weighted mean pressure drop across each stage")
+
+
 def _balance_and_metrics(group, balance, metrics):
     bal = group.create_group("balance")
     for k, v in balance.items():
@@ -298,6 +313,7 @@ def save_simulation(path, result) -> pathlib.Path:
                     dataset(ts, key, result.timeseries[key], unit, ("time",), LONG_NAMES.get(name, name) + side)
         _alveoli(f, result.setup, result.alveoli_time, result.alveoli)
         _tree(f, result.setup, result.tree_time, result.tree)
+        _pressure_drop(f, result.setup, result.time, result.timeseries["pressure_drop"])
         if "neuron_rate" in result.timeseries:
             ne = f.create_group("neurons")
             dataset(ne, "time", result.time, "s", ("time",), "time since the start of the session")
@@ -317,6 +333,7 @@ def save_simulation(path, result) -> pathlib.Path:
             _balance_and_metrics(g, b["balance"], b["metrics"])
             _alveoli(g, setup, result.alveoli_time, b["alveoli"])
             _tree(g, setup, result.tree_time, b["tree"])
+            _pressure_drop(g, setup, result.time, result.timeseries[f"pressure_drop_{side}"])
         st = f.create_group("solver_stats")
         for k, v in result.stats.items():
             dataset(st, k, v, "s" if k.endswith("_s") else "1", long_name=k.replace("_", " "))

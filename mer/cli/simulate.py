@@ -44,6 +44,8 @@ def report(result, wall_s) -> str:
             f"first-MER share      {m['first_mer_share'] * 100:.0f} %",
             f"removed              {m['removed_fraction'] * 100:.0f} % of {b['initial_ml']:.0f} mL",
             f"mass balance error   {err:.2e} %",
+            f"pressure at peak     outlets {m['outlet_pressure_share'] * 100:.0f} %, ducts "
+            f"{m['duct_pressure_share'] * 100:.1f} %, pores {m['pore_pressure_share'] * 100:.0f} % of the drop",
             f"solver               {result.stats['accepted_steps']} steps, {wall_s:.1f} s wall",
         ]
     )
