@@ -153,14 +153,14 @@ def simulate(cfg_or_overrides=None) -> Result:
     metrics = session_metrics(ts, series["flow"], series["cumulative"], balance["initial_ml"], density)
     metrics["alveolar_synchrony"] = float(np.max(series["alveolar_synchrony"]))
     metrics["neuron_synchrony"] = float(np.max(series["neuron_synchrony"]))
-    metrics.update(shares_at_peak_flow(series["flow"], series["pressure_drop"]))
+    metrics.update(shares_at_peak_flow(ts, series["flow"], series["pressure_drop"]))
     stats = {"accepted_steps": int(accepted), "rejected_steps": int(rejected), "solve_wall_s": wall}
     breasts = {}
     if setup.right is not None:
         for side in SIDES:
             b = mass_balance(series, f"_{side}")
             m = session_metrics(ts, series[f"flow_{side}"], series[f"cumulative_{side}"], b["initial_ml"], density)
-            m.update(shares_at_peak_flow(series[f"flow_{side}"], series[f"pressure_drop_{side}"]))
+            m.update(shares_at_peak_flow(ts, series[f"flow_{side}"], series[f"pressure_drop_{side}"]))
             breasts[side] = {"balance": b, "metrics": m, "alveoli": agents[side], "tree": ducts[side]}
         agents, ducts = agents["left"], ducts["left"]
     return Result(cfg, setup, ts, series, ts_agents, agents, ts_tree, ducts, balance, metrics, stats, breasts)

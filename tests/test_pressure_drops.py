@@ -53,14 +53,19 @@ def test_stage_drops_add_up_to_the_driving_pressure():
     assert drops.sum() == pytest.approx(np.sum(q_alveolar * (p_alveolar - p_out)) / q_alveolar.sum(), rel=1e-10)
 
 
-def test_shares_at_peak_flow_read_the_peak_and_say_nothing_without_flow():
-    flow = np.array([0.0, 0.2, 0.5, 0.1])
-    drop = np.array([[0, 0, 0], [1, 1, 1], [6.0, 1.0, 3.0], [2, 2, 2]])
-    shares = shares_at_peak_flow(flow, drop)
+def test_shares_are_read_at_the_peak_of_the_ejections_not_of_the_start():
+    """The collapsing ducts give up their milk in the first seconds of pumping: a peak there is not
+    where the ejections' pressure is shared; without ejections there is nothing to read."""
+    time = np.arange(0.0, 200.0)
+    flow = np.where((time >= 50) & (time < 110), 0.3, 0.0)
+    flow[0], flow[80] = 0.7, 0.5  # a start transient above the ejection's peak
+    drop = np.tile([1.0, 1.0, 1.0], (time.size, 1))
+    drop[80] = [6.0, 1.0, 3.0]
+    shares = shares_at_peak_flow(time, flow, drop)
     assert shares == pytest.approx(
         {"outlet_pressure_share": 0.6, "duct_pressure_share": 0.1, "pore_pressure_share": 0.3}
     )
-    assert np.isnan(shares_at_peak_flow(np.zeros(3), np.zeros((3, 3)))["duct_pressure_share"])
+    assert np.isnan(shares_at_peak_flow(time, np.zeros(time.size), np.zeros((time.size, 3)))["duct_pressure_share"])
 
 
 def test_session_saves_the_drop_of_every_stage(small_result):

@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from mer.ducts.tree import DuctTree
+from mer.outputs.metrics import ejection_onsets
 
 
 def stage_names(tree: DuctTree) -> list[str]:
@@ -38,10 +39,17 @@ def stage_pressure_drops(tree: DuctTree, q_alveolar, p_alveolar, p_terminal, q_s
     return jnp.where(outflow > 0.0, power / jnp.where(outflow > 0.0, outflow, 1.0), 0.0)
 
 
-def shares_at_peak_flow(flow, pressure_drop) -> dict:
+def shares_at_peak_flow(time_s, flow, pressure_drop) -> dict:
     """Shares of the driving pressure taken by the alveolar outlets, the ducts (all generations) and
-    the nipple pores at the time of peak flow, from the saved curves (`pressure_drop`: (T, stages))."""
-    drop = np.asarray(pressure_drop)[int(np.argmax(flow))]
+    the nipple pores at the peak of the flow during the milk ejections (the flow of the first
+    seconds, milk the collapsing ducts give up when the pump starts, is left out; without an
+    ejection, the peak of the whole curve), from the saved curves (`pressure_drop`: (T, stages))."""
+    flow = np.asarray(flow)
+    onsets, ends = ejection_onsets(time_s, flow)
+    during = np.zeros(flow.shape, bool)
+    for start, stop in zip(onsets, ends):  # a few ejections
+        during |= (time_s >= start) & (time_s <= stop)
+    drop = np.asarray(pressure_drop)[int(np.argmax(np.where(during, flow, -np.inf) if during.any() else flow))]
     total = drop.sum()
     if not total > 0.0:  # no milk left the breast
         return {k: float("nan") for k in ("outlet_pressure_share", "duct_pressure_share", "pore_pressure_share")}
