@@ -3,32 +3,32 @@
 Adam with a cosine-decayed learning rate and per-start gradient clipping (optax); the starts are
 one batch (vmap), each with its own optimiser state. The loop is over iterations only; each
 iteration is one batched, jitted value-and-gradient. Every `checkpoint_every` iterations the whole
-state (positions, optimiser state, best so far, history) is written atomically, so a fit killed at
-any moment resumes from its last checkpoint and follows the same path to the same result.
+state is written (mer.fit.checkpoint), so a fit killed at any moment resumes from its last
+checkpoint and follows the same path to the same result.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
-import pathlib
 import time
 
-import h5py
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 
 from mer import progress
-from mer.archive.write import write_atomically
+from mer.fit.checkpoint import (  # noqa: F401  (mer/cli and tests import the checkpoint's errors from here)
+    AdamState,
+    CheckpointError,
+    check_checkpoint,
+    fingerprint,
+    load_checkpoint,
+    save_checkpoint,
+)
 
 log = logging.getLogger(__name__)
-
-
-class CheckpointError(ValueError):
-    """A checkpoint is missing or belongs to another fit."""
 
 
 @dataclasses.dataclass
@@ -62,86 +62,72 @@ def starting_points(u0: np.ndarray, used: np.ndarray, cfg) -> np.ndarray:
     return u0[None, :] + noise
 
 
-def fingerprint(*parts) -> str:
-    """Identifies a fit: its data and configuration. A checkpoint only resumes the same fit."""
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(np.ascontiguousarray(p).tobytes() if isinstance(p, np.ndarray) else repr(p).encode())
-    return h.hexdigest()[:16]
+def first_state(opt, u_starts, cfg, checkpoint_path, fit_id) -> AdamState:
+    """The state at iteration 0, or the checkpoint's with `fit.resume`."""
+    u = jnp.asarray(u_starts)
+    opt_state = jax.vmap(opt.init)(u)
+    if cfg.get("resume") and checkpoint_path is not None:
+        state = load_checkpoint(checkpoint_path, fit_id, opt_state)
+        return dataclasses.replace(state, u=jnp.asarray(state.u), best_u=np.array(state.best_u))
+    n = u.shape[0]
+    return AdamState(fit_id, 0, 0, 0, u, np.asarray(u), np.full(n, np.inf), np.asarray(u), [], opt_state)
 
 
-def _save_checkpoint(path, state, print_to=None):
-    def fill(f):
-        f.attrs["fingerprint"] = state["fingerprint"]
-        f.attrs["iteration"] = state["iteration"]
-        f.attrs["stall"] = state["stall"]
-        f.attrs["evaluations"] = state["evaluations"]
-        for key in ("u", "best_u", "best_loss", "start_u", "history"):
-            f.create_dataset(key, data=np.asarray(state[key]))
-        leaves = jax.tree_util.tree_leaves(state["opt_state"])
-        g = f.create_group("opt_state")
-        for i, leaf in enumerate(leaves):
-            g.create_dataset(f"{i:04d}", data=np.asarray(leaf))
-
-    write_atomically(path, fill)
-
-
-CHECKPOINT_KEYS = ("u", "best_u", "best_loss", "start_u", "history", "opt_state")
-CHECKPOINT_ATTRS = ("fingerprint", "iteration", "stall", "evaluations")
-
-
-def check_checkpoint(path) -> None:
-    """Before a resumed fit starts: the checkpoint exists and is whole (every dataset readable)."""
-    path = pathlib.Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"fit.resume: no checkpoint at {path}; run the fit without fit.resume=true first")
-    try:
-        with h5py.File(path, "r") as f:
-            missing = [k for k in CHECKPOINT_KEYS if k not in f] + [a for a in CHECKPOINT_ATTRS if a not in f.attrs]
-            if missing:
-                raise CheckpointError(
-                    f"fit.resume: the checkpoint {path} is incomplete (no {missing[0]!r}); delete it to start "
-                    "the fit afresh"
-                )
-            datasets = []
-            f.visititems(lambda name, obj: datasets.append(obj) if isinstance(obj, h5py.Dataset) else None)
-            for ds in datasets:
-                ds[()]  # a truncated file fails here, naming nothing: the message below names the file
-    except (OSError, KeyError, ValueError) as err:
-        if isinstance(err, CheckpointError):
-            raise
-        raise CheckpointError(
-            f"fit.resume: the checkpoint {path} is damaged or truncated ({err}); delete it to start the fit afresh"
-        ) from None
+def adam_step(state: AdamState, value_and_grad, update, tolerance) -> AdamState:
+    """One iteration: the loss and gradient of every start, the best so far, one Adam update."""
+    loss, grad = value_and_grad(state.u)
+    loss, grad = np.asarray(loss), jnp.where(jnp.isfinite(grad), grad, 0.0)  # a failed start stays put
+    previous = float(np.min(state.best_loss))
+    improved = loss < state.best_loss
+    best_loss = np.where(improved, loss, state.best_loss)
+    best_u = np.where(improved[:, None], np.asarray(state.u), state.best_u)
+    stall = 0 if np.min(best_loss) < previous - tolerance * abs(previous) else state.stall + 1
+    updates, opt_state = update(grad, state.opt_state, state.u)
+    return dataclasses.replace(
+        state,
+        iteration=state.iteration + 1,
+        stall=stall,
+        evaluations=state.evaluations + state.u.shape[0],
+        u=state.u + updates,
+        best_u=best_u,
+        best_loss=best_loss,
+        history=[*state.history, loss],
+        opt_state=opt_state,
+    )
 
 
-def _load_checkpoint(path, expected_fingerprint, opt_state_like):
-    path = pathlib.Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"fit.resume: no checkpoint at {path}; run the fit without fit.resume=true first")
-    try:
-        with h5py.File(path, "r") as f:
-            if f.attrs.get("fingerprint") != expected_fingerprint:
-                raise CheckpointError(
-                    f"fit.resume: the checkpoint {path} belongs to a different fit (other data or settings); "
-                    "delete it or point fit.checkpoint elsewhere"
-                )
-            state = {k: f[k][()] for k in ("u", "best_u", "best_loss", "start_u", "history")}
-            state.update(
-                iteration=int(f.attrs["iteration"]),
-                stall=int(f.attrs["stall"]),
-                evaluations=int(f.attrs["evaluations"]),
-            )
-            treedef = jax.tree_util.tree_structure(opt_state_like)
-            leaves = [jnp.asarray(f["opt_state"][name][()]) for name in sorted(f["opt_state"])]
-        state["opt_state"] = jax.tree_util.tree_unflatten(treedef, leaves)
-    except (OSError, KeyError, ValueError) as err:  # truncated, damaged or not a checkpoint
-        if isinstance(err, CheckpointError):
-            raise
-        raise CheckpointError(
-            f"fit.resume: the checkpoint {path} is damaged or incomplete ({err}); delete it to start the fit afresh"
-        ) from None
-    return state
+def checkpoint_due(state: AdamState, cfg) -> bool:
+    """Every `checkpoint_every` iterations, and at the last (by count or by early stopping)."""
+    return (
+        state.iteration % int(cfg["checkpoint_every"]) == 0
+        or state.iteration == int(cfg["max_iterations"])
+        or state.stall >= int(cfg["patience"])
+    )
+
+
+def result_of(state: AdamState, resumed_from: int, stopped_early: bool, wall_s: float) -> OptimiseResult:
+    n = state.u.shape[0]
+    k = int(np.argmin(state.best_loss))
+    log.info(
+        "Adam: loss %.5f after %d iterations x %d starts%s",
+        float(np.min(state.best_loss)),
+        state.iteration,
+        n,
+        " (stopped early: no improvement)" if stopped_early else "",
+    )
+    return OptimiseResult(
+        state.best_u[k],
+        float(state.best_loss[k]),
+        np.asarray(state.start_u),
+        state.best_loss,
+        state.best_u,
+        np.asarray(state.history).reshape(-1, n),
+        state.iteration,
+        state.evaluations,
+        stopped_early,
+        resumed_from,
+        wall_s,
+    )
 
 
 def minimise(value_and_grad, u_starts, cfg, checkpoint_path=None, fit_id="", callback=None) -> OptimiseResult:
@@ -151,93 +137,21 @@ def minimise(value_and_grad, u_starts, cfg, checkpoint_path=None, fit_id="", cal
     loss has not improved by a relative `tolerance` for `patience` iterations. `callback(iteration)`
     runs after each checkpointed iteration (a progress hook; raising from it interrupts the fit)."""
     opt = optimiser(cfg)
-    max_iter = int(cfg["max_iterations"])
-    patience, tol = int(cfg["patience"]), float(cfg["tolerance"])
-    every = int(cfg["checkpoint_every"])
     update = jax.jit(jax.vmap(opt.update))
-    u = jnp.asarray(u_starts)
-    opt_state = jax.vmap(opt.init)(u)
-    state = {
-        "fingerprint": fit_id,
-        "iteration": 0,
-        "stall": 0,
-        "evaluations": 0,
-        "u": np.asarray(u),
-        "best_u": np.asarray(u),
-        "best_loss": np.full(u.shape[0], np.inf),
-        "start_u": np.asarray(u),
-        "history": np.zeros((0, u.shape[0])),
-        "opt_state": opt_state,
-    }
-    resumed_from = 0
-    if cfg.get("resume") and checkpoint_path is not None:
-        state = _load_checkpoint(checkpoint_path, fit_id, opt_state)
-        state["fingerprint"] = fit_id
-        resumed_from = state["iteration"]
-    u, opt_state = jnp.asarray(state["u"]), state["opt_state"]
-    history = list(state["history"])
-    best_u, best_loss = np.array(state["best_u"]), np.array(state["best_loss"])
-    stall, evaluations = state["stall"], state["evaluations"]
+    max_iterations, patience, tolerance = int(cfg["max_iterations"]), int(cfg["patience"]), float(cfg["tolerance"])
+    state = first_state(opt, u_starts, cfg, checkpoint_path, fit_id)
+    resumed_from = state.iteration
     start = time.perf_counter()
-    iteration = state["iteration"]
-    stopped_early = False
-    shown = progress.bar(total=max_iter, desc="fit: Adam", unit="step", enable=cfg.get("progress", True))
-    shown.update(iteration)  # a resumed fit starts where the checkpoint left it
-    while iteration < max_iter:
-        if stall >= patience:
-            stopped_early = True
-            break
-        loss, grad = value_and_grad(u)
-        loss, grad = np.asarray(loss), jnp.where(jnp.isfinite(grad), grad, 0.0)  # a failed start stays put
-        evaluations += u.shape[0]
-        previous = float(np.min(best_loss))
-        improved = loss < best_loss
-        best_loss = np.where(improved, loss, best_loss)
-        best_u = np.where(improved[:, None], np.asarray(u), best_u)
-        stall = 0 if np.min(best_loss) < previous - tol * abs(previous) else stall + 1
-        history.append(loss)
-        updates, opt_state = update(grad, opt_state, u)
-        u = u + updates
-        iteration += 1
+    shown = progress.bar(total=max_iterations, desc="fit: Adam", unit="step", enable=cfg.get("progress", True))
+    shown.update(state.iteration)  # a resumed fit starts where the checkpoint left it
+    while state.iteration < max_iterations and state.stall < patience:
+        state = adam_step(state, value_and_grad, update, tolerance)
         shown.update(1)
-        shown.set_postfix(loss=f"{float(np.min(best_loss)):.5f}", refresh=False)
-        if checkpoint_path is not None and (iteration % every == 0 or iteration == max_iter or stall >= patience):
-            _save_checkpoint(
-                checkpoint_path,
-                {
-                    "fingerprint": fit_id,
-                    "iteration": iteration,
-                    "stall": stall,
-                    "evaluations": evaluations,
-                    "u": u,
-                    "best_u": best_u,
-                    "best_loss": best_loss,
-                    "start_u": state["start_u"],
-                    "history": np.asarray(history),
-                    "opt_state": opt_state,
-                },
-            )
+        shown.set_postfix(loss=f"{float(np.min(state.best_loss)):.5f}", refresh=False)
+        if checkpoint_path is not None and checkpoint_due(state, cfg):
+            save_checkpoint(checkpoint_path, state)
             if callback is not None:
-                callback(iteration)
+                callback(state.iteration)
     shown.close()
-    log.info(
-        "Adam: loss %.5f after %d iterations x %d starts%s",
-        float(np.min(best_loss)),
-        iteration,
-        u.shape[0],
-        " (stopped early: no improvement)" if stopped_early else "",
-    )
-    k = int(np.argmin(best_loss))
-    return OptimiseResult(
-        best_u[k],
-        float(best_loss[k]),
-        np.asarray(state["start_u"]),
-        best_loss,
-        best_u,
-        np.asarray(history).reshape(-1, u.shape[0]),
-        iteration,
-        evaluations,
-        stopped_early,
-        resumed_from,
-        time.perf_counter() - start,
-    )
+    stopped_early = state.iteration < max_iterations  # the loop ended on `patience`
+    return result_of(state, resumed_from, stopped_early, time.perf_counter() - start)
