@@ -228,7 +228,7 @@ BAD_SETTINGS = {
     "upper below lower": (["fit.parameters.alveoli.ec50_pM.upper=1"], "expected lower < upper"),
     "unknown scale": (["fit.parameters.alveoli.ec50_pM.scale=cubic"], "expected 'log' or 'linear'"),
     "unknown session": (["data.session=nobody"], "data.session: no session 'nobody'"),
-    "no starts": (["fit.n_starts=0"], r"fit.n_starts: expected a value in \[1, 64\], got 0"),
+    "no starts": (["fit.n_starts=0"], r"fit.n_starts: expected a value in \[1, 64\] 1, got 0"),
     "rate not a number": (["fit.learning_rate=fast"], "fit.learning_rate: expected a number"),
     "misspelt setting": (["+fit.learning_rat=0.1"], "fit.learning_rat: unknown fit setting"),
     "width path not a number": (["fit.width_paths_s=[wide]"], "fit.width_paths_s: expected a list of pulse widths"),
@@ -241,6 +241,21 @@ def test_fit_configuration_errors_name_the_field(mother_file, case):
     data = [] if overrides is None else [f"data.path={mother_file}", *overrides]
     with pytest.raises(ConfigError, match=message):
         fit(data + ["fit.progress=false"])
+
+
+@pytest.mark.parametrize("group", ["pulses", "network"])
+def test_every_fit_setting_has_a_registry_entry(group):
+    """Each setting of configs/fit/<group>.yaml is a registry entry (mer.parameters.Spec) with a
+    unit and a meaning, and the defaults pass their own checks."""
+    from mer.fit.settings import SETTINGS, STRUCTURED, check_settings
+
+    fit_cfg = compose_config(["data.path=x.csv", f"fit={group}"], "fit")["fit"]
+    check_settings(fit_cfg)
+    assert set(fit_cfg) <= set(SETTINGS) | set(STRUCTURED)
+    for name, spec in SETTINGS.items():
+        assert spec.unit and spec.source and spec.status == "setting", name
+    with pytest.raises(ConfigError, match=r"fit.onset_to_pulse_s: expected a value in \[-120.0, 120.0\] s, got 200"):
+        check_settings(dict(fit_cfg, onset_to_pulse_s=200))
 
 
 def _with_values(result, **scale):

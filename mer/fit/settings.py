@@ -1,51 +1,67 @@
-"""Checks of the fit's own settings (configs/fit/*.yaml), naming the offending field."""
+"""The fit's own settings (configs/fit/*.yaml): what each means, its unit and range, checked by
+name before anything runs.
+
+Each setting is a `mer.parameters.Spec`, the registry's own entry (unit, meaning, kind, bounds,
+status), and is checked by the same number check as the model's configuration
+(mer.config.validate). The entries stay here rather than in `mer.parameters.SPECS` because that
+registry is the model's configuration and more than a list of checks: every entry must carry the
+status of a model value (measured, derived, fitted, assumption), `mer.archive.write.params_group`
+writes each one it finds in a run's configuration into the archive's params/ group, which holds
+the mother's values (a fit's settings are kept in the archive's configuration instead), and
+`mer.config.validate.validate` runs on the model's configuration, which the fit hands over
+without its own keys (mer.fit.result.FIT_ONLY). The fit's structured settings (the parameters'
+bounds, the pulse counts, the width paths) are checked below and where they are read
+(mer.fit.parameters).
+"""
 
 from __future__ import annotations
 
-import math
-
 from mer.config.validate import ConfigError
+from mer.config.validate import _check_number as check_number
+from mer.parameters import Spec
 
-# field: (type, low, high) with the bounds inclusive
+
+def _setting(unit, meaning, kind, low, high):
+    return Spec(unit, meaning, kind, low, high, status="setting")
+
+
 SETTINGS = {
-    "onset_to_pulse_s": (float, -120.0, 120.0),
-    "align_rounds": (int, 0, 10),
-    "n_starts": (int, 1, 64),
-    "start_spread": (float, 0.0, 5.0),
-    "seed": (int, 0, 2**31 - 1),
-    "max_iterations": (int, 0, 100_000),
-    "learning_rate": (float, 1e-6, 10.0),
-    "lr_final_fraction": (float, 0.0, 1.0),
-    "clip_norm": (float, 1e-6, 1e6),
-    "patience": (int, 1, 100_000),
-    "tolerance": (float, 0.0, 1.0),
-    "polish_iterations": (int, 0, 1000),
-    "weight_cumulative": (float, 0.0, 1e6),
-    "weight_flow": (float, 0.0, 1e6),
-    "prior_sd": (float, 1e-3, 1e3),
-    "prior_weight": (float, 0.0, 1e6),
-    "confidence": (float, 0.5, 0.9999),
-    "checkpoint_every": (int, 1, 100_000),
+    "onset_to_pulse_s": _setting("s", "from a flow onset back to its pulse's centre", float, -120.0, 120.0),
+    "align_rounds": _setting("1", "forward solves that move the starting pulses onto the ejections", int, 0, 10),
+    "n_starts": _setting("1", "starts batched with vmap; start 0 is the initial guess", int, 1, 64),
+    "start_spread": _setting("1", "sd of the other starts around it, in unconstrained units", float, 0.0, 5.0),
+    "seed": _setting("1", "seeds the starts", int, 0, 2**31 - 1),
+    "max_iterations": _setting("1", "Adam iterations before Levenberg-Marquardt (0: none)", int, 0, 100_000),
+    "learning_rate": _setting("1", "Adam's, cosine-decayed", float, 1e-6, 10.0),
+    "lr_final_fraction": _setting("1", "the learning rate's share left at the last iteration", float, 0.0, 1.0),
+    "clip_norm": _setting("1", "per-start gradient clipping (global norm)", float, 1e-6, 1e6),
+    "patience": _setting("1", "iterations without improvement before Adam stops", int, 1, 100_000),
+    "tolerance": _setting("1", "relative improvement of the best loss that counts as one", float, 0.0, 1.0),
+    "polish_iterations": _setting("1", "Levenberg-Marquardt steps from each start (0: Adam only)", int, 0, 1000),
+    "weight_cumulative": _setting("1", "weight of 1 - R^2 of the cumulative yield in the loss", float, 0.0, 1e6),
+    "weight_flow": _setting("1", "weight of 1 - R^2 of the flow in the loss", float, 0.0, 1e6),
+    "prior_sd": _setting("1", "sd of the Gaussian prior on each unconstrained value", float, 1e-3, 1e3),
+    "prior_weight": _setting("1", "weight of the prior in the loss", float, 0.0, 1e6),
+    "confidence": _setting("1", "of the reported intervals", float, 0.5, 0.9999),
+    "checkpoint_every": _setting("1", "Adam iterations between checkpoints", int, 1, 100_000),
+    "resume": Spec("1", "continue from the checkpoint (same data and settings)", bool, status="setting"),
+    "progress": Spec("1", "progress bars", bool, status="setting"),
 }
-FLAGS = ("resume", "progress")
+STRUCTURED = ("parameters", "checkpoint", "pulse_counts", "width_paths_s")  # checked below or where read
 
 
 def check_settings(fit_cfg: dict) -> None:
-    known = set(SETTINGS) | set(FLAGS) | {"parameters", "checkpoint", "pulse_counts", "width_paths_s"}
+    known = set(SETTINGS) | set(STRUCTURED)
     for name in fit_cfg:
         if name not in known:
             raise ConfigError(f"fit.{name}: unknown fit setting; expected one of {sorted(known)}")
-    for name, (kind, low, high) in SETTINGS.items():
+    for name, spec in SETTINGS.items():
         value = fit_cfg.get(name)
-        ok_type = isinstance(value, int) if kind is int else isinstance(value, (int, float))
-        if isinstance(value, bool) or not ok_type or not math.isfinite(value):
-            expected = "an integer" if kind is int else "a number"
-            raise ConfigError(f"fit.{name}: expected {expected} in [{low}, {high}], got {value!r}")
-        if not low <= value <= high:
-            raise ConfigError(f"fit.{name}: expected a value in [{low}, {high}], got {value!r}")
-    for name in FLAGS:
-        if not isinstance(fit_cfg.get(name), bool):
-            raise ConfigError(f"fit.{name}: expected true or false, got {fit_cfg.get(name)!r}")
+        if spec.kind is bool:
+            if not isinstance(value, bool):
+                raise ConfigError(f"fit.{name}: expected true or false, got {value!r}")
+        else:
+            check_number(f"fit.{name}", value, spec)
     counts = fit_cfg.get("pulse_counts", [0])
     if (
         not isinstance(counts, (list, tuple))
