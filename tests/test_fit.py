@@ -79,24 +79,16 @@ def truth_basin(recovered):
     import jax.numpy as jnp
 
     from mer.fit.parameters import to_unconstrained
-    from mer.fit.polish import levenberg_marquardt
-    from mer.fit.problem import functions
+    from mer.fit.polish import levenberg_marquardt, on_host
     from mer.fit.uncertainty import laplace
 
     p = recovered.problem
-    fns, a, base, structure = functions(p), p.arrays, p.setup.params, p.setup.structure
+    a, (predict, jacobian) = p.arrays, on_host(p)
     t = truth()
     x = np.array([t.get(label, v) for label, v in zip(p.labels, recovered.values)])
-    u_true = np.asarray(to_unconstrained(jnp.asarray(x), a["lower"], a["upper"], a["log"]))
+    u_true = np.asarray(to_unconstrained(jnp.asarray(x), a.lower, a.upper, a.log))
 
-    def predict(u):
-        flow, cum, ok = fns["predict"](jnp.asarray(u), a, base, structure)
-        return np.asarray(flow), np.asarray(cum), bool(np.all(ok))
-
-    def jacobian(u):
-        return tuple(np.asarray(j) for j in fns["jacobian"](jnp.asarray(u), a, base, structure))
-
-    best = levenberg_marquardt(p, predict, jacobian, u_true, 20)
+    best = levenberg_marquardt(p, u_true, 20)
     flow, cum, _ = predict(best.u)
     return best, p.natural(best.u), laplace(p, best.u, *jacobian(best.u), flow, cum, 0.95)
 
@@ -117,7 +109,7 @@ def test_recovered_parameters_are_close_to_the_truth(recovered, truth_basin):
     that basin (docs/design.md, Fitting). What is asserted: every pulse found and every value
     close to the truth, and the fit's loss within 10 % of the truth basin's."""
     r = recovered
-    used = np.asarray(r.problem.arrays["used"]) > 0
+    used = np.asarray(r.problem.arrays.used) > 0
     labels = [label for label, u in zip(r.labels, used) if u]
     assert set(labels) == set(truth())  # every pulse was found, and every fitted value is checked
     t = truth()
@@ -147,7 +139,7 @@ def test_recovered_parameters_are_close_to_the_truth(recovered, truth_basin):
 )
 def test_the_fits_own_intervals_cover_the_truth(recovered):
     """The end-to-end claim: the true values inside the fitted optimum's own 95 % intervals."""
-    used = np.asarray(recovered.problem.arrays["used"]) > 0
+    used = np.asarray(recovered.problem.arrays.used) > 0
     u = recovered.uncertainty
     outside = outside_intervals(recovered.labels, u.ci_low, u.ci_high, used)
     assert not outside, f"true values outside the 95 % intervals: {outside}"
@@ -158,7 +150,7 @@ def test_intervals_at_the_optimum_cover_the_truth(recovered, truth_basin):
     """At the optimum of the truth's basin every true value lies inside its 95 % interval (the
     Laplace intervals, with autocorrelated residuals counted)."""
     _, _, unc = truth_basin
-    used = np.asarray(recovered.problem.arrays["used"]) > 0
+    used = np.asarray(recovered.problem.arrays.used) > 0
     outside = outside_intervals(recovered.labels, unc.ci_low, unc.ci_high, used)
     assert not outside, f"true values outside the 95 % intervals: {outside}"
 

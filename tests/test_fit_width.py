@@ -36,9 +36,9 @@ def overrides(path, *more):
 def with_width(problem, width_s):
     """The starting point with every pulse's width set to `width_s`."""
     a = problem.arrays
-    u = np.array(a["u0"])
+    u = np.array(a.u0)
     i = problem.labels.index("neuro.widths_s")
-    u[i] = to_unconstrained(width_s, a["lower"][i], a["upper"][i], a["log"][i])
+    u[i] = to_unconstrained(width_s, a.lower[i], a.upper[i], a.log[i])
     return u
 
 
@@ -57,7 +57,7 @@ def test_the_width_is_one_value_of_the_mother_and_shapes_every_rise(session_file
     assert "neuro.widths_s" not in prepare(overrides(session_file))[1].labels  # not fitted by default
     _, problem = prepare(overrides(session_file, fit_width()))
     assert problem.labels.count("neuro.widths_s") == 1  # not one per session or per pulse
-    start = problem.natural(np.asarray(problem.arrays["u0"]))[problem.labels.index("neuro.widths_s")]
+    start = problem.natural(np.asarray(problem.arrays.u0))[problem.labels.index("neuro.widths_s")]
     assert start == pytest.approx(20.0, rel=1e-6)  # the start asked for, not the model's 8 s
     s = problem.setup
     predict = functions(problem)["predict"]
@@ -114,14 +114,14 @@ def test_the_width_starts_where_the_observed_ejections_rise(tmp_path, width_s):
     path = model_session(tmp_path / f"width_{width_s:g}.csv", width_s)
     _, problem = prepare(overrides(path, FIT_WIDTH))
     assert problem.labels.count("neuro.widths_s") == 1
-    start = problem.natural(np.asarray(problem.arrays["u0"]))[problem.labels.index("neuro.widths_s")]
+    start = problem.natural(np.asarray(problem.arrays.u0))[problem.labels.index("neuro.widths_s")]
     assert width_s / 1.5 <= start <= width_s * 1.5, start
 
 
 def test_rise_times_read_each_ejection_from_onset_to_peak():
     """A slower ejection rises for longer; two overlapping ones are both read."""
-    from mer.fit.problem import rise_times
     from mer.fit.synthetic import episode
+    from mer.fit.width import rise_times
 
     t = np.arange(0.0, 600.0, 1.0)
     fast = episode(t, 100.0, 0.5, 3.0, 6.0)  # peaks (3 - 1) * 6 = 12 s after its onset
@@ -136,14 +136,14 @@ def test_rise_times_read_each_ejection_from_onset_to_peak():
 def test_a_second_path_starts_at_each_width_of_width_paths(session_file):
     """fit.width_paths_s adds Levenberg-Marquardt starts that differ from the first only in the
     width; none when the width is not fitted or the path would start where the first does."""
-    from mer.fit.problem import width_paths
+    from mer.fit.width import width_paths
 
     cfg, problem = prepare(overrides(session_file, fit_width(8.0)))
-    u0 = np.asarray(problem.arrays["u0"])
+    u0 = np.asarray(problem.arrays.u0)
     i = problem.labels.index("neuro.widths_s")
     extra = width_paths(problem, u0, dict(cfg["fit"], width_paths_s=[20.0, 8.1]))
     assert extra.shape == (1, u0.size)  # 8.1 s is within 5 % of the start: no second path there
     assert problem.natural(extra[0])[i] == pytest.approx(20.0, rel=1e-6)
     np.testing.assert_array_equal(np.delete(extra[0], i), np.delete(u0, i))
     cfg, fixed = prepare(overrides(session_file))
-    assert width_paths(fixed, np.asarray(fixed.arrays["u0"]), cfg["fit"]).shape[0] == 0
+    assert width_paths(fixed, np.asarray(fixed.arrays.u0), cfg["fit"]).shape[0] == 0

@@ -29,7 +29,7 @@ def parameter_spec(key: str):
 
 def _per_parameter(result, flat):
     """Split a flat per-label vector into {key: array like the parameter}, NaN where unused."""
-    used = np.asarray(result.problem.arrays["used"]) > 0
+    used = np.asarray(result.problem.arrays.used) > 0
     values = np.where(used, flat, np.nan)
     return {k: np.asarray(v) for k, v in result.problem.layout.split(values).items()}
 
@@ -44,7 +44,7 @@ def save_fit(path, result, diagnosis=None):
 
     **Returns:** the path."""
     problem = result.problem
-    a = {k: np.asarray(v) for k, v in problem.arrays.items()}
+    a = problem.arrays
 
     def fill(f):
         root_attrs(f, "fit", result.config)
@@ -53,11 +53,11 @@ def save_fit(path, result, diagnosis=None):
         st = ("session", "time")
         dataset(g, "time", problem.ts, "s", ("time",), "time since the start of the session (the data grid)")
         dataset(g, "session_id", np.asarray(result.session_ids, dtype="S"), "1", ("session",), "session name")
-        dataset(g, "observed_flow", a["obs_flow"], "g/s", st, "observed milk flow")
-        dataset(g, "observed_cumulative", a["obs_cum"], "g", st, "observed cumulative yield")
+        dataset(g, "observed_flow", np.asarray(a.obs_flow), "g/s", st, "observed milk flow")
+        dataset(g, "observed_cumulative", np.asarray(a.obs_cum), "g", st, "observed cumulative yield")
         dataset(g, "predicted_flow", result.predicted_flow, "g/s", st, "fitted milk flow")
         dataset(g, "predicted_cumulative", result.predicted_cumulative, "g", st, "fitted cumulative yield")
-        dataset(g, "inside", a["inside"], "1", st, "1 where the session was recorded")
+        dataset(g, "inside", np.asarray(a.inside), "1", st, "1 where the session was recorded")
         configs = [yaml.safe_dump(result.session_config(s), sort_keys=False) for s in range(len(result.session_ids))]
         configs = np.asarray(configs, dtype="S")
         dataset(g, "session_config", configs, "yaml", ("session",), "the fitted mother per session, for mer.simulate")
@@ -86,8 +86,8 @@ def save_fit(path, result, diagnosis=None):
         initial = _per_parameter(result, result.initial)
         low = _per_parameter(result, result.uncertainty.ci_low)
         high = _per_parameter(result, result.uncertainty.ci_high)
-        lower = _per_parameter(result, a["lower"])
-        upper = _per_parameter(result, a["upper"])
+        lower = _per_parameter(result, np.asarray(a.lower))
+        upper = _per_parameter(result, np.asarray(a.upper))
         flagged = result.uncertainty.not_identifiable
         pg = g.create_group("params")
         for fp in problem.layout.parameters:

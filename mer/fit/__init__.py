@@ -2,7 +2,8 @@
 
 from mer.facade import callable_module
 from mer.fit.data import DataError, Session, load_sessions
-from mer.fit.run import FitResult, fit
+from mer.fit.result import FitResult
+from mer.fit.run import fit
 
 callable_module(__name__, "fit")  # mer.fit(...) is mer.fit.fit(...) (mer/facade.py)
 

@@ -27,7 +27,9 @@ import logging
 import numpy as np
 
 from mer.fit.parameters import to_unconstrained
+from mer.fit.polish import on_host
 from mer.fit.problem import make_problem
+from mer.fit.pulses import PULSE_KEYS
 from mer.fit.uncertainty import effective_samples
 from mer.outputs.metrics import ejection_rises
 
@@ -66,19 +68,20 @@ class CountChoice:
 
 def measured_residuals(problem, flow, cum, s):
     a = problem.arrays
-    inside = np.asarray(a["inside"][s]) > 0
+    inside = np.asarray(a.inside[s]) > 0
     if "flow_g_per_s" in problem.sessions[s].measured:
-        r = flow[s] - np.asarray(a["obs_flow"][s])
+        r = flow[s] - np.asarray(a.obs_flow[s])
     else:
-        r = cum[s] - np.asarray(a["obs_cum"][s])
+        r = cum[s] - np.asarray(a.obs_cum[s])
     return r[inside]
 
 
-def pulses(problem, u):
+def fitted_pulses(problem, u):
     """Per session: (centres, amounts) of the used pulses at `u`."""
     split = problem.layout.split(problem.natural(u))
-    mask = np.asarray(problem.arrays["pulse_mask"]) > 0
-    return [(split["neuro.onsets_s"][s][mask[s]], split["neuro.amounts_mU"][s][mask[s]]) for s in range(mask.shape[0])]
+    mask = np.asarray(problem.arrays.pulse_mask) > 0
+    onsets, amounts = (split[key] for key in PULSE_KEYS)
+    return [(onsets[s][mask[s]], amounts[s][mask[s]]) for s in range(mask.shape[0])]
 
 
 def missing_pulse(problem, flow, s, lead_s):
@@ -86,7 +89,7 @@ def missing_pulse(problem, flow, s, lead_s):
     flow (15-s mean), moved back by the pulse-to-onset delay."""
     a = problem.arrays
     ts = problem.ts
-    excess = (np.asarray(a["obs_flow"][s]) - flow[s]) * np.asarray(a["inside"][s])
+    excess = (np.asarray(a.obs_flow[s]) - flow[s]) * np.asarray(a.inside[s])
     n = max(1, int(round(RESIDUAL_SMOOTHING_S / float(np.median(np.diff(ts))))))
     excess = np.convolve(excess, np.ones(n) / n, mode="same")
     excess[ts < NO_NEW_PULSE_BEFORE_S] = -np.inf
@@ -99,11 +102,11 @@ def missing_pulse(problem, flow, s, lead_s):
 def with_pulses(problem, fit_cfg, u, per_session):
     """A problem with the given (centres, amounts) per session, its other values taken from `u`,
     and the unconstrained start for it."""
-    slots = problem.layout.parameters[[p.key for p in problem.layout.parameters].index("neuro.onsets_s")].shape[0]
     centres = [np.asarray(c) for c, _ in per_session]
-    new = make_problem(problem.setup, problem.sessions, fit_cfg, problem.ts, centres, slots=slots)
+    n_slots = np.asarray(problem.arrays.pulse_mask).shape[1]
+    new = make_problem(problem.setup, problem.sessions, fit_cfg, problem.ts, centres, slots=n_slots)
     old_values = problem.layout.split(problem.natural(u))
-    values = new.layout.split(np.asarray(new.arrays["initial"], dtype=float).copy())
+    values = new.layout.split(np.asarray(new.arrays.initial, dtype=float).copy())
     for key in values:
         if key == "neuro.amounts_mU":
             for s, (_, amounts) in enumerate(per_session):
@@ -112,7 +115,7 @@ def with_pulses(problem, fit_cfg, u, per_session):
             values[key] = np.asarray(old_values[key])
     x = np.asarray(new.layout.join(values))
     a = new.arrays
-    return new, to_unconstrained(x, a["lower"], a["upper"], a["log"])
+    return new, to_unconstrained(x, a.lower, a.upper, a.log)
 
 
 def criterion(residuals, counts):
@@ -127,16 +130,28 @@ def criterion(residuals, counts):
     return ssr, bic, n_eff
 
 
-def choose_counts(problem, polished, fit_cfg, polish, predict):
+def search_counts(problem, polished, fit_cfg, polish):
+    """`choose_counts` for a pulse fit asked to try other counts (fit.pulse_counts beyond [0]);
+    else (problem, polished, None)."""
+    if not problem.pulsed or not any(int(o) for o in fit_cfg.get("pulse_counts", [0])):
+        return problem, polished, None
+    return choose_counts(problem, polished, fit_cfg, polish)
+
+
+def choose_counts(problem, polished, fit_cfg, polish):
     """Fit the neighbouring pulse counts around `polished` (the fit with the detected counts) and
-    keep each session's count of lowest BIC. `polish(problem, u_start) -> PolishResult`,
-    `predict(problem, u) -> (flow, cum, ok)`. Returns (problem, polished, CountChoice)."""
+    keep each session's count of lowest BIC. `polish(problem, u_start) -> PolishResult`. Returns
+    (problem, polished, CountChoice)."""
+
+    def predict(p, u):
+        return on_host(p)[0](u)
+
     lead = float(fit_cfg["onset_to_pulse_s"])
-    detected = np.array([c.size for c, _ in pulses(problem, polished.u)])
-    slots = int(np.asarray(problem.arrays["pulse_mask"]).shape[1])
+    detected = np.array([c.size for c, _ in fitted_pulses(problem, polished.u)])
+    slots = int(np.asarray(problem.arrays.pulse_mask).shape[1])
     flow, cum, _ = predict(problem, polished.u)
     fits = {0: (problem, polished, flow, cum)}
-    base = pulses(problem, polished.u)
+    base = fitted_pulses(problem, polished.u)
     for offset in (int(o) for o in fit_cfg["pulse_counts"] if int(o) != 0):
         per_session = []
         for s, (centres, amounts) in enumerate(base):
@@ -157,7 +172,7 @@ def choose_counts(problem, polished, fit_cfg, polish, predict):
         f, c, _ = predict(candidate, result.u)
         fits[offset] = (candidate, result, f, c)
     offsets = sorted(fits)
-    counts = np.array([[c.size for c, _ in pulses(fits[o][0], fits[o][1].u)] for o in offsets])
+    counts = np.array([[c.size for c, _ in fitted_pulses(fits[o][0], fits[o][1].u)] for o in offsets])
     residuals = [
         [measured_residuals(fits[o][0], fits[o][2], fits[o][3], s) for s in range(detected.size)] for o in offsets
     ]
@@ -175,7 +190,8 @@ def choose_counts(problem, polished, fit_cfg, polish, predict):
         chosen_problem, chosen = fits[offsets[pick[0]]][0], fits[offsets[pick[0]]][1]
     else:  # sessions disagree: each keeps its own count, the mother's values from the best overall
         overall = int(np.argmin(bic.sum(axis=1)))
-        per_session = [pulses(fits[offsets[pick[s]]][0], fits[offsets[pick[s]]][1].u)[s] for s in range(pick.size)]
+        chosen_fits = [fits[offsets[k]] for k in pick]  # each session's own candidate
+        per_session = [fitted_pulses(p, result.u)[s] for s, (p, result, _, _) in enumerate(chosen_fits)]
         chosen_problem, u_start = with_pulses(
             fits[offsets[overall]][0], fit_cfg, fits[offsets[overall]][1].u, per_session
         )

@@ -22,6 +22,7 @@ import numpy as np
 
 from mer.config.compose import compose_config
 from mer.config.validate import ConfigError
+from mer.fit.pulses import release_keys
 from mer.interventions import apply_intervention
 from mer.simulate import simulate
 
@@ -106,8 +107,7 @@ def diagnose(result, session: int = 0, rank: bool = True) -> Diagnosis:
     population = compose_config([f"duration_s={cfg['duration_s']}"], "fit")
     fitted_keys = [p.key for p in result.problem.layout.parameters if p.key not in SUPPLY]
     central_keys = [k for k in fitted_keys if k.split(".")[0] in CENTRAL_GROUPS]
-    if cfg["neuro"]["mode"] == "pulses":
-        central_keys = sorted(set(central_keys) | {"neuro.onsets_s", "neuro.amounts_mU", "neuro.widths_s"})
+    central_keys = sorted(set(central_keys) | set(release_keys(cfg["neuro"]["mode"])))
     peripheral_keys = [k for k in fitted_keys if k.split(".")[0] not in CENTRAL_GROUPS]
     fitted = _yield(cfg)
     central = _yield(_restore(cfg, population, central_keys))

@@ -50,19 +50,20 @@ def effective_samples(r) -> float:
 def laplace(problem, u_star, jac_flow, jac_cum, flow, cum, confidence=0.95) -> Uncertainty:
     """`jac_flow`, `jac_cum`: (S, T, P) Jacobians of the predicted curves at `u_star`; `flow`,
     `cum`: (S, T) predictions."""
-    a = {k: np.asarray(v) for k, v in problem.arrays.items()}
+    a = problem.arrays
     p = u_star.size
-    used = a["used"] > 0
+    used = np.asarray(a.used) > 0
+    inside, obs_flow, obs_cum = (np.asarray(x) for x in (a.inside, a.obs_flow, a.obs_cum))
     prior_sd = problem.weights[2]
     info = np.zeros((p, p))
     residual_sd, n_effective = [], []
     for s, session in enumerate(problem.sessions):
-        inside = a["inside"][s] > 0
+        within = inside[s] > 0
         if "flow_g_per_s" in session.measured:
-            r, jac = flow[s] - a["obs_flow"][s], jac_flow[s]
+            r, jac = flow[s] - obs_flow[s], jac_flow[s]
         else:
-            r, jac = cum[s] - a["obs_cum"][s], jac_cum[s]
-        r, jac = r[inside], jac[inside][:, used]
+            r, jac = cum[s] - obs_cum[s], jac_cum[s]
+        r, jac = r[within], jac[within][:, used]
         n = r.size
         dof = max(n - int(np.linalg.matrix_rank(jac)), 1)
         var = float(np.sum(r**2) / dof)
@@ -77,8 +78,8 @@ def laplace(problem, u_star, jac_flow, jac_cum, flow, cum, confidence=0.95) -> U
     cov = 0.5 * (cov + cov.T)
     sd = np.sqrt(np.diag(cov))
     z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2.0)
-    low = np.asarray(to_natural(jnp.asarray(u_star - z * sd), a["lower"], a["upper"], a["log"]))
-    high = np.asarray(to_natural(jnp.asarray(u_star + z * sd), a["lower"], a["upper"], a["log"]))
+    low = np.asarray(to_natural(jnp.asarray(u_star - z * sd), a.lower, a.upper, a.log))
+    high = np.asarray(to_natural(jnp.asarray(u_star + z * sd), a.lower, a.upper, a.log))
     corr = cov / np.outer(sd, sd)
     labels = problem.labels
     flagged = {}

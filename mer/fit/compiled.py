@@ -1,0 +1,104 @@
+"""The compiled functions of a fit: predicted curves, loss, its gradient, and the curves' Jacobian.
+
+loss(u) = mean over sessions of [w_c SSR_cum / SST_cum + w_f SSR_flow / SST_flow]
+          + prior_weight * mean(((u - u0) / prior_sd)^2)
+Each term is one minus an R^2, so the loss reads on the scale of the fit's quality whatever the
+session's size. Sessions are solved together with vmap: the mother's values broadcast, the
+per-session values (pulses) batched. The loss is the square of the residual vector that
+Levenberg-Marquardt works on (mer.fit.polish.stacked_residuals).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+
+from mer import programs
+from mer.fit import pulses
+from mer.fit.arrays import FitArrays
+from mer.fit.parameters import Layout, to_natural
+from mer.solve import SolveConfig, config_for, solve
+
+FAILED_LOSS = 1.0e3  # the loss of a failed solve: far above any fit's (a sum of 1 - R^2 terms)
+
+
+@functools.lru_cache(maxsize=8)
+def compiled(config: SolveConfig, layout: Layout, weights):
+    """Jitted loss/gradient (vmapped over starts), predictions and the forward-mode Jacobian on
+    the time grid `a.ts` (traced: a new data grid of the same padded length reuses them);
+    cached so a second problem of the same shape reuses the compilation."""
+    w_cum, w_flow, prior_sd, prior_weight = weights
+    configs = {
+        fwd: dataclasses.replace(config, outputs="yield", adjoint="forward" if fwd else "reverse")
+        for fwd in (False, True)
+    }
+    per_session = {p.key for p in layout.parameters if p.per_session}
+
+    def predict(u, a: FitArrays, base, structure, forward_mode=False):
+        values = layout.split(to_natural(u, a.lower, a.upper, a.log))
+        shared = {k: v for k, v in values.items() if k not in per_session}
+        batched = {k: v for k, v in values.items() if k in per_session}
+
+        def one_session(fitted, onsets, amounts, mask):
+            params = pulses.into_params(base, config.mode, onsets, amounts, mask, shared | fitted)
+            return solve(configs[forward_mode], params, structure, (a.ts,))
+
+        return jax.vmap(one_session)(batched, a.onsets, a.amounts, a.pulse_mask)
+
+    def loss(u, a: FitArrays, base, structure):
+        flow, cum, ok = predict(u, a, base, structure)
+        ss_cum = jnp.sum(a.inside * (cum - a.obs_cum) ** 2, axis=1) / a.sst_cum
+        ss_flow = jnp.sum(a.inside * (flow - a.obs_flow) ** 2, axis=1) / a.sst_flow
+        data = jnp.mean(w_cum * ss_cum + w_flow * ss_flow)
+        prior = prior_weight * jnp.mean(((u - a.u0) / prior_sd) ** 2)
+        return jnp.where(jnp.all(ok), data + prior, FAILED_LOSS)
+
+    def curves(u, a: FitArrays, base, structure):
+        flow, cum, _ = predict(u, a, base, structure, forward_mode=True)
+        return flow, cum
+
+    return {
+        "loss": eqx.filter_jit(loss),
+        "value_and_grad": eqx.filter_jit(jax.vmap(jax.value_and_grad(loss), in_axes=(0, None, None, None))),
+        "predict": eqx.filter_jit(predict),
+        "jacobian": eqx.filter_jit(jax.jacfwd(curves)),
+    }
+
+
+_EXECUTABLES = {}  # compiled functions by mer.programs key: one per function and shape in a process
+
+
+def _executable(name, fn, static, args):
+    """`fn` compiled for `args`, its traced program kept on disk (mer/programs.py) so that the next
+    fit of this shape skips tracing; `fn` itself when no program folder is on."""
+    if programs.folder() is None or not all(isinstance(x, jax.Array) for x in jax.tree_util.tree_leaves(args)):
+        return fn
+    key = programs.key((*static, name), args)
+    if key not in _EXECUTABLES:
+        _EXECUTABLES[key] = programs.compiled(fn, (*static, name), args) or fn
+    return _EXECUTABLES[key]
+
+
+def functions(problem) -> dict:
+    """The functions of `compiled` for a FitProblem, each called as `f(u, arrays, params,
+    structure)` on the padded grid; predictions and Jacobians come back on the data grid."""
+    # the fit's Levenberg-Marquardt and its intervals need float64, whatever solver.precision says
+    static = (config_for(problem.setup, precision="float64"), problem.layout, problem.weights)
+    fns = compiled(*static)
+
+    def on_grid(name):
+        def call(u, a: FitArrays, *rest):
+            args = (jnp.asarray(u), a.padded(), *rest)
+            out = _executable(name, fns[name], static, args)(*args)
+            if name in ("predict", "jacobian"):
+                n = a.ts.shape[0]
+                out = jax.tree_util.tree_map(lambda x: x[:, :n] if x.ndim > 1 else x, out)
+            return out
+
+        return call
+
+    return {name: on_grid(name) for name in fns}
