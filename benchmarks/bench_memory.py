@@ -63,8 +63,8 @@ def evaluation(agents, precision, repeat):
     dtype = jnp.float64 if precision == "float64" else jnp.float32
     params, structure = cast_floats((setup.params, setup.structure), dtype)
     structure = with_agent_factors(params, structure)  # once per solve, as mer.solve.solve does
-    field = jax.jit(make_vector_field(setup.tree, setup.mode, setup.stimulus))
-    y0 = initial_state(params, structure, setup.n_neurons, setup.n_bundles, setup.mode)
+    field = jax.jit(make_vector_field(setup.tree, setup.central, setup.stimulus))
+    y0 = initial_state(params, structure, setup.n_neurons, setup.n_bundles, setup.central)
     t = jnp.asarray(100.0, dtype)
     cost = field.lower(t, y0, (params, structure)).compile().cost_analysis()
     cost = cost[0] if isinstance(cost, list) else cost

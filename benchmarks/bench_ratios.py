@@ -137,9 +137,9 @@ def main():
 
     # SciPy on the same vector field (jitted right-hand side and Jacobian), against diffrax
     args = (setup.params, with_agent_factors(setup.params, setup.structure))
-    y0 = initial_state(setup.params, setup.structure, setup.n_neurons, setup.n_bundles, setup.mode)
+    y0 = initial_state(setup.params, setup.structure, setup.n_neurons, setup.n_bundles, setup.central)
     flat0, unravel = ravel_pytree(y0)
-    field = make_vector_field(setup.tree, setup.mode, setup.stimulus)
+    field = make_vector_field(setup.tree, setup.central, setup.stimulus)
     f = jax.jit(lambda t, y: ravel_pytree(field(t, unravel(y), args))[0])
     f(0.0, flat0)
     for method in ("RK45",):  # explicit, as Tsit5; an implicit method would need the Jacobian

@@ -28,6 +28,7 @@ import jax.numpy as jnp
 from mer.ducts.tree import DuctTree
 from mer.model import (
     MAMMARY_KEYS,
+    Central,
     breast_outputs,
     breast_rhs,
     central_outputs,
@@ -59,11 +60,11 @@ def bilateral_afferent(t, y, params, stim):
     return jnp.maximum(left, right) + weaker_share * jnp.minimum(left, right)
 
 
-def make_pair_vector_field(trees: tuple[DuctTree, DuctTree], mode: str, stim):
+def make_pair_vector_field(trees: tuple[DuctTree, DuctTree], central: Central, stim):
     def vector_field(t, y, args):
         params, structure = args
-        afferent = bilateral_afferent(t, y, params, stim) if mode == "network" else None
-        dy = central_rhs(t, _view(y, "left"), params[0], structure[0], mode, stim, afferent)
+        afferent = bilateral_afferent(t, y, params, stim) if central.release == "network" else None
+        dy = central_rhs(t, _view(y, "left"), params[0], structure[0], central, stim, afferent)
         for k, side in enumerate(SIDES):
             dy[side] = breast_rhs(t, _view(y, side), params[k], structure[k], trees[k], stim)
         return {k: ({m: dy[k][m] for m in y[k]} if k in SIDES else dy[k]) for k in y}
@@ -71,12 +72,12 @@ def make_pair_vector_field(trees: tuple[DuctTree, DuctTree], mode: str, stim):
     return vector_field
 
 
-def make_pair_observer(trees: tuple[DuctTree, DuctTree], mode: str, stim):
+def make_pair_observer(trees: tuple[DuctTree, DuctTree], central: Central, stim):
     """Per-breast outputs with a `_left` / `_right` suffix, their totals and the shared outputs."""
 
     def observe(t, y, args):
         params, structure = args
-        out = central_outputs(t, y, params[0], structure[0], mode)
+        out = central_outputs(t, y, params[0], structure[0], central)
         each = [breast_outputs(t, _view(y, s), params[k], structure[k], trees[k], stim) for k, s in enumerate(SIDES)]
         capacity = [p["alveoli"]["capacity_mL"] for p in params]
         weight = [c / (capacity[0] + capacity[1]) for c in capacity]
@@ -94,8 +95,8 @@ def make_pair_observer(trees: tuple[DuctTree, DuctTree], mode: str, stim):
     return observe
 
 
-def pair_initial_state(params, structure, n_neurons, n_bundles, mode):
-    each = [initial_state(params[k], structure[k], n_neurons, n_bundles, mode) for k in range(2)]
+def pair_initial_state(params, structure, n_neurons, n_bundles, central: Central):
+    each = [initial_state(params[k], structure[k], n_neurons, n_bundles, central) for k in range(2)]
     y = {k: v for k, v in each[0].items() if k not in MAMMARY_KEYS}
     for k, side in enumerate(SIDES):
         y[side] = {m: each[k][m] for m in MAMMARY_KEYS}

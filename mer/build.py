@@ -11,6 +11,7 @@ from mer.alveoli.population import AlveolarPopulation, build_population
 from mer.ducts.anatomy import generated_anatomy, lobe_directions, place_segments
 from mer.ducts.tree import DuctTree, dichotomous_tree
 from mer.interventions import apply_intervention
+from mer.model import Central
 from mer.neuro.fluctuation import fluctuation_draws
 from mer.neuro.network import bundle_membership
 from mer.runtime import float64_on
@@ -34,7 +35,13 @@ class Setup:
     duration_s: float
     solver: dict
     stimulus: Stimulus = Stimulus()
+    plasma_compartments: int = 1  # a static switch (mer/circulation/plasma.py), not a parameter
     right: Setup | None = None  # the right breast with `breasts=2` (mer/breasts.py); this one is the left
+
+    @property
+    def central(self) -> Central:
+        """The static switches of the shared part (release mode, plasma model)."""
+        return Central(self.mode, self.plasma_compartments)
 
     def pair(self):
         """(params, structure) as the solve takes them: one breast's, or (left, right) pairs."""
@@ -100,6 +107,7 @@ def build_breast(cfg: dict, breast: int = 0) -> Setup:
     params["neuro"] = neuro
     params["stimulus"] = stimulus
     params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
+    compartments = 1 + int(params["circulation"].pop("two_compartment"))
     tree, pore_scale, start, end = _anatomy(an, params, seed, breast)
     params = _as_float_tree(params)
     pop = build_population(
@@ -142,4 +150,5 @@ def build_breast(cfg: dict, breast: int = 0) -> Setup:
         float(cfg["duration_s"]),
         dict(cfg["solver"]),
         stim,
+        compartments,
     )

@@ -14,6 +14,8 @@ two breasts on one central part.
 
 from __future__ import annotations
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 
@@ -77,10 +79,20 @@ def pore_opening(pressure_across_mmHg, d, width_mmHg=2.0):
     return rest + (1.0 - rest) * jax.nn.sigmoid((pressure_across_mmHg - d["pore_opening_mmHg"]) / width_mmHg)
 
 
-def release_mU_per_s(t, y, params, structure, mode):
-    basal = basal_release_mU_per_s(params["circulation"])
+@dataclasses.dataclass(frozen=True)
+class Central:
+    """Static switches of the shared part: where the OT comes from (`release`: "network", the OT
+    neurons, or "pulses", a given pulse train) and the plasma model (`plasma_compartments`: 1 or 2,
+    mer/circulation/plasma.py). Each selects the code that is compiled; nothing is blended."""
+
+    release: str = "network"
+    plasma_compartments: int = 1
+
+
+def release_mU_per_s(t, y, params, structure, central: Central):
+    basal = basal_release_mU_per_s(params["circulation"], central.plasma_compartments)
     scale = params["pituitary"]["release_scale"]  # central modulators (alcohol, opioids, ...)
-    if mode == "pulses":
+    if central.release == "pulses":
         n = params["neuro"]
         return basal + scale * pulse_release_mU_per_s(t, n["onsets_s"], n["amounts_mU"], n["widths_s"])
     burst = burst_release_mU_per_s(jnp.mean(y["neuron_rate"]), y["pituitary_store"], params["pituitary"])
@@ -165,12 +177,12 @@ MAMMARY_KEYS = (
 )
 
 
-def central_rhs(t, y, params, structure, mode, stim, afferent=None):
+def central_rhs(t, y, params, structure, central: Central, stim, afferent=None):
     """Derivatives of the shared state: afferent drive, OT neurons, pituitary store, plasma OT, atosiban.
     `afferent`: the nipples' afferent input when given (both breasts: mer/breasts.py), else this breast's."""
     dy = {}
     s = params["stimulus"]
-    if mode == "network":
+    if central.release == "network":
         n = params["neuro"]
         if afferent is None:
             afferent = afferent_input(t, y["removed"], s, stim.kind, stim.pattern)
@@ -190,12 +202,12 @@ def central_rhs(t, y, params, structure, mode, stim, afferent=None):
             n,
             n["central_block"],
         )
-    release = release_mU_per_s(t, y, params, structure, mode)
-    basal = basal_release_mU_per_s(params["circulation"])
+    release = release_mU_per_s(t, y, params, structure, central)
+    basal = basal_release_mU_per_s(params["circulation"], central.plasma_compartments)
     dy["pituitary_store"] = -(release - basal)
     exogenous = exogenous_input_mU_per_s(t, params["exogenous"])
     dy["plasma_ot"], dy["peripheral_ot"] = plasma_rhs(
-        y["plasma_ot"], y["peripheral_ot"], release + exogenous, params["circulation"]
+        y["plasma_ot"], y["peripheral_ot"], release + exogenous, params["circulation"], central.plasma_compartments
     )
     dy["arterial_transit"] = transit_rhs(y["arterial_transit"], y["plasma_ot"], params["circulation"])
     dy["atosiban"] = atosiban_rhs(y["atosiban"], params["atosiban"])
@@ -228,13 +240,13 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
     return dy
 
 
-def make_vector_field(tree: DuctTree, mode: str, stim=PUMP):
-    """Vector field f(t, y, (params, structure)) for diffrax; `mode` is 'network' or 'pulses';
-    `stim` is the Stimulus (mer/stimulus/pump.py)."""
+def make_vector_field(tree: DuctTree, central: Central, stim=PUMP):
+    """Vector field f(t, y, (params, structure)) for diffrax; `central` the static switches of the
+    shared part (`Central`), `stim` the Stimulus (mer/stimulus/pump.py)."""
 
     def vector_field(t, y, args):
         params, structure = args
-        dy = central_rhs(t, y, params, structure, mode, stim)
+        dy = central_rhs(t, y, params, structure, central, stim)
         dy.update(breast_rhs(t, y, params, structure, tree, stim))
         return {k: dy[k] for k in y}
 
@@ -265,30 +277,33 @@ def breast_outputs(t, y, params, structure, tree: DuctTree, stim):
     }
 
 
-def central_outputs(t, y, params, structure, mode):
+def central_outputs(t, y, params, structure, central: Central):
     """Saved outputs of the shared part: plasma OT, pituitary release, neuron synchrony and rates."""
     out = {
         "plasma_ot": y["plasma_ot"],
         "mammary_ot": mammary_arterial_pM(y["arterial_transit"], y["plasma_ot"], params["circulation"]),
-        "release_rate": release_mU_per_s(t, y, params, structure, mode),
-        "neuron_synchrony": synchrony(y["neuron_rate"]) if mode == "network" else jnp.zeros(()),
+        "release_rate": release_mU_per_s(t, y, params, structure, central),
+        "neuron_synchrony": synchrony(y["neuron_rate"]) if central.release == "network" else jnp.zeros(()),
     }
-    if mode == "network":
+    if central.release == "network":
         out["neuron_rate"] = y["neuron_rate"]  # 48 cells: cheap at the fine save rate
     return out
 
 
-def make_observer(tree: DuctTree, mode: str, stim=PUMP):
+def make_observer(tree: DuctTree, central: Central, stim=PUMP):
     """Scalar outputs saved on the fine grid (flow, OT, release, synchrony, balance terms)."""
 
     def observe(t, y, args):
         params, structure = args
-        return {**breast_outputs(t, y, params, structure, tree, stim), **central_outputs(t, y, params, structure, mode)}
+        return {
+            **breast_outputs(t, y, params, structure, tree, stim),
+            **central_outputs(t, y, params, structure, central),
+        }
 
     return observe
 
 
-def initial_state(params, structure, n_neurons, n_bundles, mode):
+def initial_state(params, structure, n_neurons, n_bundles, central: Central):
     a = params["alveoli"]
     c = params["circulation"]
     z = structure["z_fullness"]
@@ -306,7 +321,7 @@ def initial_state(params, structure, n_neurons, n_bundles, mode):
     y = {
         "pituitary_store": params["pituitary"]["store_mU"] + zero,
         "plasma_ot": c["basal_pM"] + zero,
-        "peripheral_ot": basal_peripheral_pM(c) + zero,
+        "peripheral_ot": basal_peripheral_pM(c, central.plasma_compartments) + zero,
         "arterial_transit": jnp.full(TRANSIT_STAGES, c["basal_pM"], dtype=fullness.dtype),
         "atosiban": atosiban + zero,
         "fullness": fullness,
@@ -318,7 +333,7 @@ def initial_state(params, structure, n_neurons, n_bundles, mode):
         "duct_area_ratio": jnp.ones_like(structure["duct_radius_mm"]),  # unloaded at the start
         "suck_phase": zero,  # pump or suck cycles completed
     }
-    if mode == "network":
+    if central.release == "network":
         y["afferent_drive"] = zero
         y["neuron_rate"] = jnp.zeros(n_neurons, dtype=fullness.dtype)
         y["bundle_ot"] = jnp.zeros(n_bundles, dtype=fullness.dtype)

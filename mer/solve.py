@@ -20,7 +20,7 @@ from mer import programs
 from mer.breasts import make_pair_ducts, make_pair_observer, make_pair_vector_field, pair_agents, pair_initial_state
 from mer.build import Setup
 from mer.ducts.tree import DuctTree
-from mer.model import initial_state, make_observer, make_vector_field, mammary_fluxes, with_agent_factors
+from mer.model import Central, initial_state, make_observer, make_vector_field, mammary_fluxes, with_agent_factors
 from mer.stimulus.pump import Stimulus
 
 
@@ -62,7 +62,7 @@ class SolveConfig:
     on one (the fit). `adjoint`: "reverse" (checkpointed) or "forward" (the fit's Jacobian)."""
 
     tree: DuctTree | tuple[DuctTree, DuctTree]
-    mode: str
+    mode: str  # where the OT comes from: "network" or "pulses" (mer.model.Central)
     stim: Stimulus
     n_neurons: int
     n_bundles: int
@@ -74,6 +74,11 @@ class SolveConfig:
     outputs: str = "session"
     adjoint: str = "reverse"
     progress: bool = False
+    plasma_compartments: int = 1  # mer/circulation/plasma.py
+
+    @property
+    def central(self) -> Central:
+        return Central(self.mode, self.plasma_compartments)
 
 
 def config_for(setup: Setup, **changes) -> SolveConfig:
@@ -90,6 +95,7 @@ def config_for(setup: Setup, **changes) -> SolveConfig:
         float(s["dt0_s"]),
         int(s["max_steps"]),
         s.get("precision", "float64"),
+        plasma_compartments=setup.plasma_compartments,
     )
     return dataclasses.replace(config, **changes)
 
@@ -98,7 +104,7 @@ def _session_saves(c: SolveConfig):
     """(observe, agents, ducts) for the session outputs, and the initial state."""
     if isinstance(c.tree, tuple):
         return (
-            (make_pair_observer(c.tree, c.mode, c.stim), pair_agents, make_pair_ducts(c.tree, c.stim)),
+            (make_pair_observer(c.tree, c.central, c.stim), pair_agents, make_pair_ducts(c.tree, c.stim)),
             pair_initial_state,
         )
 
@@ -114,7 +120,7 @@ def _session_saves(c: SolveConfig):
             "flow": m["segment_flow"],
         }
 
-    return (make_observer(c.tree, c.mode, c.stim), agents, ducts), initial_state
+    return (make_observer(c.tree, c.central, c.stim), agents, ducts), initial_state
 
 
 def _yield_saves(c: SolveConfig):
@@ -143,9 +149,9 @@ def solve(config: SolveConfig, params, structure, saves: tuple):
         structure = with_agent_factors(params, structure)
     fns, start_state = (_session_saves if config.outputs == "session" else _yield_saves)(config)
     vector_field = (make_pair_vector_field if isinstance(config.tree, tuple) else make_vector_field)(
-        config.tree, config.mode, config.stim
+        config.tree, config.central, config.stim
     )
-    y0 = start_state(params, structure, config.n_neurons, config.n_bundles, config.mode)
+    y0 = start_state(params, structure, config.n_neurons, config.n_bundles, config.central)
     sol = diffrax.diffeqsolve(
         diffrax.ODETerm(vector_field),
         diffrax.Tsit5(),

@@ -3,7 +3,8 @@
 One compartment: k_el = ln 2 / t_half with t_half 3.2 min median after an IV bolus
 (docs/literature.md); the volume follows from the postpartum clearance (~1.4 L/min):
 V = CL t_half / ln 2 (~6.5 L).
-Two compartments (`circulation.two_compartment=1`): De Groot's fit to 1 IU IV gives t_half,alpha
+Two compartments (`circulation.two_compartment=1`, a static switch: `compartments` = 2 below, only
+that model's rates computed): De Groot's fit to 1 IU IV gives t_half,alpha
 0.049 h, t_half,beta 0.33 h and CL 67 L/h (their Vd 33 L is CL / beta). The central volume V1 is not
 in the fit and is a prior (8 L, unchecked); then k10 = CL / V1, k21 = alpha beta / k10 and
 k12 = alpha + beta - k10 - k21.
@@ -28,39 +29,38 @@ def _two_compartment_rates(c):
     return k10, alpha + beta - k10 - k21, k21
 
 
-def rate_constants(c):
+def rate_constants(c, compartments: int):
     """(k10, k12, k21) [1/s]; k12 = k21 = 0 for one compartment."""
-    two = c["two_compartment"]
-    k10_2, k12_2, k21_2 = _two_compartment_rates(c)
-    k10_1 = jnp.log(2.0) / c["half_life_s"]
-    return (1.0 - two) * k10_1 + two * k10_2, two * k12_2, two * k21_2
+    if compartments == 2:
+        return _two_compartment_rates(c)
+    zero = jnp.zeros_like(c["half_life_s"])
+    return jnp.log(2.0) / c["half_life_s"], zero, zero
 
 
-def distribution_volume_L(c):
+def distribution_volume_L(c, compartments: int):
     """Central volume [L]."""
-    one = c["clearance_L_per_min"] / 60.0 * c["half_life_s"] / jnp.log(2.0)
-    return (1.0 - c["two_compartment"]) * one + c["two_compartment"] * c["central_volume_L"]
+    if compartments == 2:
+        return c["central_volume_L"]
+    return c["clearance_L_per_min"] / 60.0 * c["half_life_s"] / jnp.log(2.0)
 
 
-def elimination_rate_per_s(c):
-    return rate_constants(c)[0]
+def pM_per_mU(c, compartments: int):
+    return NG_PER_MU / distribution_volume_L(c, compartments) * PM_PER_PG_PER_ML
 
 
-def pM_per_mU(c):
-    return NG_PER_MU / distribution_volume_L(c) * PM_PER_PG_PER_ML
-
-
-def plasma_rhs(conc_pM, peripheral_pM, release_mU_per_s, c):
-    k10, k12, k21 = rate_constants(c)
-    d_central = release_mU_per_s * pM_per_mU(c) - (k10 + k12) * conc_pM + k21 * peripheral_pM
+def plasma_rhs(conc_pM, peripheral_pM, release_mU_per_s, c, compartments: int):
+    k10, k12, k21 = rate_constants(c, compartments)
+    d_central = release_mU_per_s * pM_per_mU(c, compartments) - (k10 + k12) * conc_pM + k21 * peripheral_pM
     return d_central, k12 * conc_pM - k21 * peripheral_pM
 
 
-def basal_release_mU_per_s(c):
+def basal_release_mU_per_s(c, compartments: int):
     """Release that holds plasma OT at its basal level."""
-    return c["basal_pM"] * elimination_rate_per_s(c) / pM_per_mU(c)
+    return c["basal_pM"] * rate_constants(c, compartments)[0] / pM_per_mU(c, compartments)
 
 
-def basal_peripheral_pM(c):
-    k10, k12, k21 = rate_constants(c)
-    return jnp.where(k21 > 0, k12 * c["basal_pM"] / jnp.where(k21 > 0, k21, 1.0), 0.0)
+def basal_peripheral_pM(c, compartments: int):
+    if compartments == 1:
+        return jnp.zeros_like(c["basal_pM"])
+    k10, k12, k21 = rate_constants(c, compartments)
+    return k12 * c["basal_pM"] / k21
