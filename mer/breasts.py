@@ -26,6 +26,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from mer.ducts.tree import DuctTree
+from mer.hydraulics import mammary_fluxes
 from mer.model import (
     MAMMARY_KEYS,
     Central,
@@ -34,7 +35,6 @@ from mer.model import (
     central_outputs,
     central_rhs,
     initial_state,
-    mammary_fluxes,
 )
 from mer.stimulus.pump import afferent_input
 

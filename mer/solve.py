@@ -20,7 +20,8 @@ from mer import programs
 from mer.breasts import make_pair_ducts, make_pair_observer, make_pair_vector_field, pair_agents, pair_initial_state
 from mer.build import Setup
 from mer.ducts.tree import DuctTree
-from mer.model import Central, initial_state, make_observer, make_vector_field, mammary_fluxes, with_agent_factors
+from mer.hydraulics import mammary_fluxes
+from mer.model import Central, initial_state, make_observer, make_vector_field, with_agent_factors
 from mer.stimulus.pump import Stimulus
 
 

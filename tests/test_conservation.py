@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from mer.model import mammary_fluxes, unloaded_volume_mL, with_agent_factors
+from mer.hydraulics import mammary_fluxes, unloaded_volume_mL
+from mer.model import with_agent_factors
 
 
 def test_mass_balance_closes(default_result):

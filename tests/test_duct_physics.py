@@ -146,7 +146,7 @@ def test_main_ducts_widen_during_ejections_and_narrow_after(default_result):
 
 
 def test_pores_open_under_pressure_and_close_without_it():
-    from mer.model import pore_opening
+    from mer.hydraulics import pore_opening
 
     d = {"pore_opening_mmHg": jnp.asarray(5.0), "pore_closed_fraction": jnp.asarray(0.02)}
     closed, half, open_ = (float(pore_opening(jnp.asarray(p), d)) for p in (-20.0, 5.0, 40.0))
