@@ -58,7 +58,7 @@ def test_round_trip(small_result, tmp_path):
 
 
 def test_failed_write_leaves_nothing(small_result, tmp_path, monkeypatch):
-    import mer.archive.write as w
+    import mer.archive.simulation as w
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
