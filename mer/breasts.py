@@ -88,6 +88,11 @@ def make_pair_observer(trees: tuple[DuctTree, DuctTree], central: Central, stim)
                 out[name] = each[0][name] + each[1][name]
             elif name == "vacuum":
                 out[name] = each[0][name]  # one pump on both
+            elif name == "pressure_drop":  # a flow-weighted mean in each breast: weight by flow again
+                flow = [each[k]["flow"] for k in range(2)]
+                total = flow[0] + flow[1]
+                share = jnp.where(total > 0.0, flow[0] / jnp.where(total > 0.0, total, 1.0), weight[0])
+                out[name] = share * each[0][name] + (1.0 - share) * each[1][name]
             else:
                 out[name] = weight[0] * each[0][name] + weight[1] * each[1][name]
         return out

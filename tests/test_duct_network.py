@@ -2,6 +2,7 @@
 
 import jax.numpy as jnp
 import numpy as np
+import pytest
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
@@ -21,12 +22,24 @@ def test_single_duct_is_poiseuille():
     np.testing.assert_allclose(float(q[0]), expected, rtol=1e-9)
 
 
-def test_random_tree_matches_sparse_laplacian():
+def _irregular_tree():
+    """Two lobes; parents with 2, 1 and 0 children and children out of their parents' order: the
+    sweeps' scatter path (not `fan` children in order)."""
+    parent = np.array([-1, -1, 0, 0, 1, 3, 2, 2])
+    generation = np.array([0, 0, 1, 1, 1, 2, 2, 2])
+    lobe = np.array([0, 1, 0, 0, 1, 0, 0, 0])
+    leaves = np.setdiff1d(np.arange(parent.size), parent)
+    return DuctTree(parent, generation, lobe, np.full(8, 5.0), np.full(8, 0.5), leaves)
+
+
+@pytest.mark.parametrize(
+    "tree", [dichotomous_tree(7, 5, 1.0, 8.0, 0.794, 0.794), _irregular_tree()], ids=["dichotomous", "irregular"]
+)
+def test_random_tree_matches_sparse_laplacian(tree):
     rng = np.random.default_rng(3)
-    tree = dichotomous_tree(7, 5, 1.0, 8.0, 0.794, 0.794)
     s = tree.n_segments
     g = rng.uniform(0.5, 2.0, s)
-    g_pore = rng.uniform(0.1, 1.0, 7)
+    g_pore = rng.uniform(0.1, 1.0, int(np.sum(tree.parent == -1)))
     src_b = np.zeros(s)
     src_b[tree.terminal] = rng.uniform(0.01, 0.1, tree.n_lobules)
     src_a = src_b * rng.uniform(5.0, 40.0, s)
@@ -72,3 +85,15 @@ def test_symmetric_tree_equivalent_resistance():
     r_gen = np.array([1.0 / g[tree.generation == k][0] for k in range(gens)])
     r_eq = np.sum(r_gen / 2.0 ** np.arange(gens))
     np.testing.assert_allclose(float(q[0]), 10.0 / r_eq, rtol=1e-9)
+
+
+def test_trees_the_sweeps_cannot_solve_are_refused():
+    gap = DuctTree(np.array([-1, 0]), np.array([0, 2]), np.array([0, 0]), np.ones(2), np.ones(2), np.array([1]))
+    wrong_parent = DuctTree(
+        np.array([-1, -1, 2]), np.array([0, 0, 1]), np.zeros(3, int), np.ones(3), np.ones(3), np.array([2])
+    )
+    for tree, message in ((gap, "every generation"), (wrong_parent, "parent outside generation 0")):
+        with pytest.raises(ValueError, match=message):
+            solve_tree(
+                tree, jnp.ones(tree.n_segments), jnp.ones(2), jnp.ones(tree.n_segments), jnp.ones(tree.n_segments), 0.0
+            )

@@ -55,7 +55,7 @@ def test_stage_drops_add_up_to_the_driving_pressure():
 
 def test_shares_are_read_at_the_peak_of_the_ejections_not_of_the_start():
     """The collapsing ducts give up their milk in the first seconds of pumping: a peak there is not
-    where the ejections' pressure is shared; without ejections there is nothing to read."""
+    where the ejections' pressure is shared; without an ejection there is nothing to read."""
     time = np.arange(0.0, 200.0)
     flow = np.where((time >= 50) & (time < 110), 0.3, 0.0)
     flow[0], flow[80] = 0.7, 0.5  # a start transient above the ejection's peak
@@ -65,7 +65,25 @@ def test_shares_are_read_at_the_peak_of_the_ejections_not_of_the_start():
     assert shares == pytest.approx(
         {"outlet_pressure_share": 0.6, "duct_pressure_share": 0.1, "pore_pressure_share": 0.3}
     )
-    assert np.isnan(shares_at_peak_flow(time, np.zeros(time.size), np.zeros((time.size, 3)))["duct_pressure_share"])
+    start_only = np.where(time < 5, 0.7, 0.0)  # the transient alone: no ejection
+    assert np.isnan(shares_at_peak_flow(time, start_only, drop)["duct_pressure_share"])
+
+
+def test_stages_come_in_the_order_milk_passes_them():
+    """A tree whose generations differ (radius ratio 0.7, length ratio 0.9), drained evenly: each
+    generation's drop is Q / (its segments' summed conductance), deepest first; the outlets' and
+    the pores' drops are each their own flow-weighted pressure difference."""
+    tree = dichotomous_tree(3, 4, 1.0, 8.0, 0.7, 0.9)
+    n = tree.n_lobules
+    g_out, g_pore, p_out = np.full(n, 0.002), jnp.full(3, 0.004), -100.0
+    drops, q_alveolar, g = _drained(tree, g_out, np.full(n, 30.0), g_pore, p_out)
+    q_total = q_alveolar.sum()
+    by_generation = [q_total / g[tree.generation == k].sum() for k in range(tree.depth)]
+    np.testing.assert_allclose(drops[1:-1], by_generation[::-1], rtol=1e-9)
+    p_terminal = 30.0 - q_alveolar / g_out
+    assert drops[0] == pytest.approx(np.sum(q_alveolar * (30.0 - p_terminal)) / q_total, rel=1e-9)
+    p_pore = p_out + (q_total / 3) / np.asarray(g_pore)  # three equal lobes
+    assert drops[-1] == pytest.approx(p_pore[0] - p_out, rel=1e-9)
 
 
 def test_session_saves_the_drop_of_every_stage(small_result):
@@ -74,4 +92,7 @@ def test_session_saves_the_drop_of_every_stage(small_result):
     assert drop.shape == (r.time.size, r.setup.tree.depth + 2)
     assert np.all(drop >= -1e-9)
     shares = [r.metrics[k] for k in ("outlet_pressure_share", "duct_pressure_share", "pore_pressure_share")]
-    assert sum(shares) == pytest.approx(1.0, rel=1e-12) and all(0.0 <= s <= 1.0 for s in shares)
+    assert all(0.0 < s < 1.0 for s in shares)
+    # read at the ejections' peak flow, after the first onset
+    peak = np.argmax(np.where(r.time >= r.metrics["mer_onsets_s"][0], r.timeseries["flow"], -np.inf))
+    assert shares[0] == pytest.approx(drop[peak, 0] / drop[peak].sum(), rel=1e-12)

@@ -39,3 +39,18 @@ def test_right_breast_has_its_own_agents_and_leaves_the_left_as_a_single_breast(
     assert not np.allclose(two.population.z_capacity, two.right.population.z_capacity)
     # the neurons are central: the right breast's build draws the same excitability, not its own
     np.testing.assert_array_equal(two.structure["z_excitability"], two.right.structure["z_excitability"])
+
+
+def test_build_draws_each_component_from_its_own_stream():
+    """The neurons' excitability and the agents' first draws are those of their streams, for both
+    breasts (a build that fell back to another seeding scheme would fail here)."""
+    from mer.alveoli.population import stratified_normal
+
+    cfg = compose_config(["breasts=2", *SMALL, "seed=11"])
+    setup = build(cfg)
+    n_neurons, n_agents = setup.n_neurons, setup.population.n_agents
+    np.testing.assert_array_equal(setup.structure["z_excitability"], stream(11, "neurons").standard_normal(n_neurons))
+    for breast, s in enumerate((setup, setup.right)):
+        np.testing.assert_array_equal(
+            s.population.z_capacity, stratified_normal(n_agents, stream(11, "agents", breast))
+        )

@@ -37,9 +37,9 @@ METRIC_NAMES = {
     "removed_fraction": "share of the available milk removed",
     "alveolar_synchrony": "largest share of myoepithelium contracting in step",
     "neuron_synchrony": "largest share of OT neurons bursting together",
-    "outlet_pressure_share": "share of the driving pressure taken by the alveolar outlets at peak flow",
-    "duct_pressure_share": "share of the driving pressure taken by the duct tree at peak flow",
-    "pore_pressure_share": "share of the driving pressure taken by the nipple pores at peak flow",
+    "outlet_pressure_share": "share of the driving pressure taken by the alveolar outlets at the ejections' peak flow",
+    "duct_pressure_share": "share of the driving pressure taken by the duct tree at the ejections' peak flow",
+    "pore_pressure_share": "share of the driving pressure taken by the nipple pores at the ejections' peak flow",
 }
 BALANCE_NAMES = {
     "initial_ml": "milk in the breast at the start",

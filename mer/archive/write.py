@@ -168,16 +168,17 @@ def root_attrs(f, kind, config):
 
 def _used_value(path, config, used):
     """The value a run used: from the built parameters (after interventions and anatomy draws)
-    where they hold it, else from the configuration."""
+    where they hold it, else from the configuration (e.g. static switches such as
+    circulation.two_compartment, which the build takes out of the parameters)."""
+
+    def walk(node, parts):
+        for part in parts:
+            node = node.get(part) if isinstance(node, dict) else None
+        return node
+
     parts = path.split(".")
-    if parts[0] == "params":
-        parts = parts[1:]
-    node = used if used is not None and parts[0] in used else config
-    if node is config:
-        parts = path.split(".")
-    for part in parts:
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
+    found = walk(used, parts[1:] if parts[0] == "params" else parts) if used is not None else None
+    return found if found is not None else walk(config, parts)
 
 
 def params_group(f, config, used=None):

@@ -4,8 +4,10 @@ of the duct tree, and the nipple pores.
 The mean pressure drop across a stage, weighted by the flow through it, is the power the stage
 dissipates divided by the milk flow leaving the breast: sum q (p_in - p_out) / Q. Summed over the
 stages it is the flow-weighted mean of (alveolar pressure - pressure outside the pores) when the
-duct walls hold still (Tellegen's theorem; a moving wall stores or returns a little), so each
-stage's share is the part of the driving pressure that it takes.
+duct walls hold still (Tellegen's theorem), so each stage's share is the part of the driving
+pressure that it takes. Moving walls store or return milk: in the default session the sum
+departs from the driving pressure by 0.3 % (median) during the ejections, but by up to a quarter
+at the session's end and more in its first seconds, when the walls collapse under the pump.
 """
 
 from __future__ import annotations
@@ -41,18 +43,21 @@ def stage_pressure_drops(tree: DuctTree, q_alveolar, p_alveolar, p_terminal, q_s
 
 def shares_at_peak_flow(time_s, flow, pressure_drop) -> dict:
     """Shares of the driving pressure taken by the alveolar outlets, the ducts (all generations) and
-    the nipple pores at the peak of the flow during the milk ejections (the flow of the first
-    seconds, milk the collapsing ducts give up when the pump starts, is left out; without an
-    ejection, the peak of the whole curve), from the saved curves (`pressure_drop`: (T, stages))."""
+    the nipple pores at the peak of the flow during the milk ejections, from the saved curves
+    (`pressure_drop`: (T, stages)). The flow of the first seconds, milk the collapsing ducts give
+    up when the pump starts, is not an ejection; without an ejection the shares are NaN."""
     flow = np.asarray(flow)
     onsets, ends = ejection_onsets(time_s, flow)
+    nothing = {k: float("nan") for k in ("outlet_pressure_share", "duct_pressure_share", "pore_pressure_share")}
+    if not onsets.size:
+        return nothing
     during = np.zeros(flow.shape, bool)
     for start, stop in zip(onsets, ends):  # a few ejections
         during |= (time_s >= start) & (time_s <= stop)
-    drop = np.asarray(pressure_drop)[int(np.argmax(np.where(during, flow, -np.inf) if during.any() else flow))]
+    drop = np.asarray(pressure_drop)[int(np.argmax(np.where(during, flow, -np.inf)))]
     total = drop.sum()
-    if not total > 0.0:  # no milk left the breast
-        return {k: float("nan") for k in ("outlet_pressure_share", "duct_pressure_share", "pore_pressure_share")}
+    if not total > 0.0:
+        return nothing
     return {
         "outlet_pressure_share": float(drop[0] / total),
         "duct_pressure_share": float(drop[1:-1].sum() / total),

@@ -36,6 +36,8 @@ def _level_links(tree: DuctTree):
     above: `fan` children per parent in order (every tree mer builds: `fan` = 2), or else the
     parent of each (index within the generation above). Generations must be contiguous."""
     levels = tree.levels()
+    if any(ix.size == 0 for ix in levels):
+        raise ValueError("duct tree: every generation from 0 to the deepest needs a segment")
     if not all(np.array_equal(ix, np.arange(ix[0], ix[0] + ix.size)) for ix in levels):
         raise ValueError("duct tree: the segments of each generation must be contiguous, root first")
     links = []
@@ -45,6 +47,8 @@ def _level_links(tree: DuctTree):
             continue
         local = tree.parent[ix] - levels[g - 1][0]
         n_parents = levels[g - 1].size
+        if local.min() < 0 or local.max() >= n_parents:
+            raise ValueError(f"duct tree: a segment of generation {g} has a parent outside generation {g - 1}")
         fan = ix.size // n_parents
         ordered = ix.size == fan * n_parents and np.array_equal(local, np.repeat(np.arange(n_parents), fan))
         links.append((slice(ix[0], ix[-1] + 1), fan if ordered else None, local))
@@ -67,7 +71,7 @@ def solve_tree(tree: DuctTree, g_seg, g_pore, source_a, source_b, p_out):
     Both sweeps step through the generations, each a whole generation at once: a parent sums its
     children as a reshape (`fan` children in order) and hands its pressure back by repeating it,
     with no scatter and no padding to the widest generation (one unrolled step per generation,
-    8 in the default breast).
+    6 in the default breast).
     """
     links = _level_links(tree)
     depth = len(links)

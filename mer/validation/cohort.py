@@ -137,6 +137,11 @@ def solve_cohort(configs: list[dict], chunk: int, progress=None) -> Batch:
     for cfg in configs:
         validate(cfg)
         setups.append(build(cfg))
+    switches = {(s.central, s.stimulus) for s in setups}
+    if len(switches) > 1:  # one compilation serves every mother: static switches must agree
+        raise ValueError(
+            f"cohort: every mother must share the static switches (release, plasma model, stimulus); got {switches}"
+        )
     run, ts, _, ts_tree = solver_for(setups[0])
     parts = []
     for start in range(0, len(setups), chunk):
