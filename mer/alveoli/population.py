@@ -3,7 +3,7 @@
 Each agent stands for a group of real alveoli that share one state (its multiplicity is the
 group's share of the breast's storage capacity), so a 500-agent sketch and a 10^5-agent breast
 run the same code. Heterogeneity is drawn once from the mother's agent stream (mer.seeds) as
-standard-normal draws; scales and locations are applied inside the model (reparameterisation), so
+stratified standard-normal draws; scales and locations are applied inside the model (reparameterisation), so
 population parameters stay differentiable.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+from scipy.special import ndtri
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +49,15 @@ def ring_partners(lobule: np.ndarray, neighbours: int) -> np.ndarray:
     return np.stack(rows).astype(np.int32) if rows else np.zeros((0, n_agents), np.int32)
 
 
+def stratified_normal(n: int, rng: np.random.Generator) -> np.ndarray:
+    """n standard-normal draws, one from each of n equally likely strata, in random order
+    (stratified, Latin-hypercube sampling). The agents and lobules then cover the distribution
+    of the heterogeneity evenly whatever their number, so a coarse breast behaves as a fine one:
+    with independent draws the flow of 200 agents in 18 lobules matched 2000 agents in 288 lobules
+    with R^2 0.984-0.991 (seeds 0-3), with strata 0.996-0.997 (docs/design.md)."""
+    return ndtri((rng.permutation(n) + rng.uniform(size=n)) / n)
+
+
 def build_population(n_agents: int, n_lobules: int, neighbours: int, rng: np.random.Generator) -> AlveolarPopulation:
     """Assign agents to lobules in contiguous blocks (mer.alveoli.lobules) and wire each lobule as a
     ring with `neighbours` on each side.
@@ -57,8 +67,8 @@ def build_population(n_agents: int, n_lobules: int, neighbours: int, rng: np.ran
     """
     # Agents in contiguous blocks per lobule; block sizes differ by at most one agent, the larger first.
     lobule = np.sort(np.arange(n_agents) % n_lobules)
-    draws = rng.standard_normal((4, n_agents))
-    lobule_draws = rng.standard_normal(n_lobules)
+    draws = np.stack([stratified_normal(n_agents, rng) for _ in range(4)])
+    lobule_draws = stratified_normal(n_lobules, rng)
     return AlveolarPopulation(
         lobule=lobule,
         z_capacity=draws[0],
