@@ -21,8 +21,8 @@ import numpy as np
 from scipy.optimize import minimize
 
 import mer  # noqa: F401
+from mer.fit.compiled import functions
 from mer.fit.optimise import minimise
-from mer.fit.problem import functions
 from mer.fit.run import prepare
 
 ADAM_ITERATIONS = 100
@@ -32,7 +32,7 @@ def main(path="experiments/data/session_a.csv", budget=2000):
     cfg, problem = prepare([f"data.path={path}", "fit.n_starts=1", "fit.progress=false"])
     fns = functions(problem)
     a, base, structure = problem.arrays, problem.setup.params, problem.setup.structure
-    u0 = np.asarray(a["u0"])
+    u0 = np.asarray(a.u0)
 
     def value_and_grad(u):
         return fns["value_and_grad"](u, a, base, structure)

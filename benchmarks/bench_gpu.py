@@ -22,7 +22,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from bench_scaling import measure  # noqa: E402
 
 import mer  # noqa: E402, F401
-from mer.fit.problem import functions  # noqa: E402
+from mer.fit.compiled import functions  # noqa: E402
 from mer.fit.run import prepare  # noqa: E402
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "experiments" / "data" / "session_a.csv"
@@ -38,7 +38,7 @@ def fit_gradient():
     _, problem = prepare([f"data.path={DATA}", "fit.progress=false"])
     f = functions(problem)
     a, base, structure = problem.arrays, problem.setup.params, problem.setup.structure
-    u = np.repeat(np.asarray(a["u0"])[None], 3, axis=0)
+    u = np.repeat(np.asarray(a.u0)[None], 3, axis=0)
     _, first = timed(f["value_and_grad"], u, a, base, structure)
     (loss, _), second = timed(f["value_and_grad"], u + 0.01, a, base, structure)
     _, jac_first = timed(f["jacobian"], u[0], a, base, structure)

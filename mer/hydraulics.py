@@ -13,7 +13,6 @@ import jax.numpy as jnp
 from mer.alveoli.compression import compression_mmHg
 from mer.alveoli.lobules import lobule_sums
 from mer.alveoli.mechanics import outlet_conductance, pressure_mmHg, tension_mmHg
-from mer.ducts.drops import stage_pressure_drops
 from mer.ducts.network import poiseuille_conductance, solve_tree
 from mer.ducts.tree import DuctTree
 from mer.ducts.wall import area_ratio_rate
@@ -97,5 +96,5 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
         # through the pores (a closed pore carries exactly nothing; Kirchhoff: the main ducts' flow)
         "nipple_outflow": jnp.sum(g_pore * (p_prox[roots] - p_vac)),
         "vacuum": p_vac,
-        "stage_drop": stage_pressure_drops(tree, q_alv, pressure, p_terminal, q_seg, p_dist, p_prox, p_vac),
+        "terminal_pressure": p_terminal,  # each agent's terminal duct
     }

@@ -28,6 +28,7 @@ from mer.circulation.atosiban import atosiban_rhs, free_nM, initial_ng_per_mL
 from mer.circulation.exogenous import exogenous_input_mU_per_s
 from mer.circulation.plasma import basal_peripheral_pM, basal_release_mU_per_s, plasma_rhs
 from mer.circulation.transit import TRANSIT_STAGES, mammary_arterial_pM, transit_rhs
+from mer.ducts.drops import stage_pressure_drops
 from mer.ducts.tree import DuctTree
 from mer.hydraulics import mammary_fluxes
 from mer.neuro.fluctuation import drive_factor
@@ -189,7 +190,16 @@ def breast_outputs(t, y, params, structure, tree: DuctTree, stim):
         "contraction_pressure": jnp.sum(m["share"] * m["tension"]),
         "vacuum": m["vacuum"],
         # (outlets, generations deepest first, pores): mer.ducts.drops
-        "pressure_drop": m["stage_drop"],
+        "pressure_drop": stage_pressure_drops(
+            tree,
+            m["alveolar_outflow"],
+            m["pressure"],
+            m["terminal_pressure"],
+            m["segment_flow"],
+            m["p_distal"],
+            m["p_proximal"],
+            m["vacuum"],
+        ),
     }
 
 

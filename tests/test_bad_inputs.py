@@ -32,8 +32,8 @@ from mer.cli import report as report_cli
 from mer.cli import simulate as simulate_cli
 from mer.config.compose import compose_config
 from mer.config.validate import ConfigError, validate
+from mer.fit.checkpoint import CheckpointError, check_checkpoint
 from mer.fit.data import DataError, load_sessions
-from mer.fit.optimise import CheckpointError, check_checkpoint
 
 TINY = ["anatomy.n_alveoli=60", "anatomy.generations=2", "duration_s=120", "plot=false"]
 

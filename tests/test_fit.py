@@ -9,7 +9,7 @@ import pytest
 
 from mer.config.compose import compose_config
 from mer.config.validate import ConfigError
-from mer.fit.optimise import CheckpointError
+from mer.fit.checkpoint import CheckpointError
 from mer.fit.run import fit, model_config
 from mer.simulate import simulate
 

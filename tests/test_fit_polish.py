@@ -4,8 +4,8 @@
 import numpy as np
 import pytest
 
+from mer.fit.compiled import functions
 from mer.fit.polish import on_host, stacked_residuals
-from mer.fit.problem import functions
 from mer.fit.run import prepare
 from mer.fit.synthetic import synthetic_session, write_csv
 

@@ -53,4 +53,4 @@ def test_a_fitted_session_keeps_its_used_pulses_only():
     assert pulses.count("pulses", arrays, 0) == 2 and pulses.count("network", arrays, 0) == 0
     np.testing.assert_array_equal(pulses.used_slots("neuro.onsets_s", np.array([1.0, 2.0, 3.0]), [1, 1, 0]), [1, 2])
     assert pulses.per_pulse("neuro.widths_s", 20.0, 2) == [20.0, 20.0]
-    assert arrays["pulse_mask"] is arrays.pulse_mask  # read by name, as the former dict was
+    assert arrays._asdict()["pulse_mask"] is arrays.pulse_mask  # read by name (mer/outputs/fit_plot.py)

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from mer.config.validate import ConfigError
+from mer.fit.compiled import functions
 from mer.fit.parameters import to_unconstrained
-from mer.fit.problem import functions
 from mer.fit.run import prepare
 from mer.fit.synthetic import synthetic_session, write_csv
 

@@ -46,7 +46,7 @@ def report(result) -> str:
     lines.append(f"polished: loss {pol.loss:.5f} after {pol.iterations} Levenberg-Marquardt steps")
     level = int(100 * result.config["fit"]["confidence"])
     lines.append(f"{'parameter':34s} {'initial':>10s} {'fitted':>10s}   {level} % interval")
-    used = np.asarray(result.problem.arrays["used"]) > 0
+    used = np.asarray(result.problem.arrays.used) > 0
     u = result.uncertainty
     for i, label in enumerate(result.labels):
         if used[i]:
@@ -76,7 +76,7 @@ def run(config: dict, out_dir: pathlib.Path, overrides=()) -> pathlib.Path:
 
 def _run(config, out_dir, overrides):
     from mer.archive.fit import save_fit
-    from mer.fit.optimise import check_checkpoint
+    from mer.fit.checkpoint import check_checkpoint
     from mer.fit.run import default_checkpoint, fit
 
     check_overrides(overrides)

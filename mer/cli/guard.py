@@ -184,8 +184,8 @@ def _interrupt(signum, frame):
 def _error_kinds():
     from mer.archive.read import ArchiveError
     from mer.archive.write import WHY, ArchiveWriteError
+    from mer.fit.checkpoint import CheckpointError
     from mer.fit.data import DataError
-    from mer.fit.optimise import CheckpointError
     from mer.simulate import SolverError
 
     return (ConfigError, DataError, CheckpointError, ArchiveError), (SolverError, ArchiveWriteError), WHY

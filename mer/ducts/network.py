@@ -15,6 +15,8 @@ Loops run over generations (a few steps, each a whole generation at once), never
 
 from __future__ import annotations
 
+import functools
+
 import jax.numpy as jnp
 import numpy as np
 
@@ -31,6 +33,7 @@ def poiseuille_conductance(radius_mm, length_mm, viscosity_mPa_s):
     return jnp.pi * r_cm**4 / (8.0 * mu_poise * l_cm) / MMHG_PER_DYN_CM2
 
 
+@functools.lru_cache(maxsize=64)  # per topology (DuctTree compares by it): each trace solves the tree ~5 times
 def _level_links(tree: DuctTree):
     """Per generation: its slice of the segments, and how its segments hang on the generation
     above: `fan` children per parent in order (every tree mer builds: `fan` = 2), or else the

@@ -49,11 +49,3 @@ class FitArrays(NamedTuple):
         extra = bucket(n) - n
         longer = {key: jnp.pad(getattr(self, key), ((0, 0), (0, extra))) for key in TIME_AXIS}
         return self._replace(ts=jnp.asarray(padded(np.asarray(self.ts))), **longer)
-
-    # Readers outside mer/fit written against the former dict of arrays (mer/cli/fit.py,
-    # mer/outputs/fit_plot.py, benchmarks/) read `arrays["name"]` and `arrays.items()`.
-    def __getitem__(self, key):
-        return getattr(self, key) if isinstance(key, str) else tuple.__getitem__(self, key)
-
-    def items(self):
-        return list(self._asdict().items())

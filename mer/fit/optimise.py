@@ -19,14 +19,7 @@ import numpy as np
 import optax
 
 from mer import progress
-from mer.fit.checkpoint import (  # noqa: F401  (mer/cli and tests import the checkpoint's errors from here)
-    AdamState,
-    CheckpointError,
-    check_checkpoint,
-    fingerprint,
-    load_checkpoint,
-    save_checkpoint,
-)
+from mer.fit.checkpoint import AdamState, load_checkpoint, save_checkpoint
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,6 @@ from mer.build import Setup
 from mer.config.validate import ConfigError
 from mer.fit import pulses
 from mer.fit.arrays import FitArrays
-from mer.fit.compiled import functions  # noqa: F401  (benchmarks/ and tests import it from here)
 from mer.fit.data import Session, on_grid
 from mer.fit.parameters import Layout, parse_parameters, to_natural, to_unconstrained
 from mer.solve import save_times

@@ -13,11 +13,13 @@ from mer.build import build
 from mer.config.compose import compose_config
 from mer.config.validate import ConfigError, validate
 from mer.fit import pulses
+from mer.fit.checkpoint import fingerprint
+from mer.fit.compiled import functions
 from mer.fit.counts import search_counts
 from mer.fit.data import gaps, load_sessions
-from mer.fit.optimise import fingerprint, minimise, starting_points
+from mer.fit.optimise import minimise, starting_points
 from mer.fit.polish import on_host, polish_candidate, polish_starts
-from mer.fit.problem import FitProblem, functions, make_problem, model_grid
+from mer.fit.problem import FitProblem, make_problem, model_grid
 from mer.fit.result import FitResult, model_config, session_metrics
 from mer.fit.settings import check_settings
 from mer.fit.start import starting_problem

@@ -12,7 +12,7 @@ from mer.outputs.metrics import ejection_rises
 def plot_fit(result, path):
     """One column per session: flow, cumulative, residuals (fitted - observed)."""
     p = result.problem
-    a = {k: np.asarray(v) for k, v in p.arrays.items()}
+    a = {k: np.asarray(v) for k, v in p.arrays._asdict().items()}
     n = len(p.sessions)
     fig, axes = plt.subplots(3, n, figsize=(5.5 * n, 7.5), sharex=True, squeeze=False, height_ratios=[2, 2, 1])
     t_min = p.ts / 60.0
