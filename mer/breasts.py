@@ -53,10 +53,10 @@ def bilateral_afferent(t, y, params, stim):
     """Afferent input from both nipples: the stronger one's plus `bilateral_summation` times the
     weaker one's (sub-additive between 0 and 1; module docstring). `params` is the (left, right) pair."""
     left, right = (
-        afferent_input(t, y[side]["removed"], params[k]["stimulus"], stim.kind, stim.pattern)
+        afferent_input(t, y[side]["removed"], params[k].stimulus, stim.kind, stim.pattern)
         for k, side in enumerate(SIDES)
     )
-    weaker_share = params[0]["neuro"]["bilateral_summation"]
+    weaker_share = params[0].neuro.bilateral_summation
     return jnp.maximum(left, right) + weaker_share * jnp.minimum(left, right)
 
 
@@ -79,7 +79,7 @@ def make_pair_observer(trees: tuple[DuctTree, DuctTree], central: Central, stim)
         params, structure = args
         out = central_outputs(t, y, params[0], structure[0], central)
         each = [breast_outputs(t, _view(y, s), params[k], structure[k], trees[k], stim) for k, s in enumerate(SIDES)]
-        capacity = [p["alveoli"]["capacity_mL"] for p in params]
+        capacity = [p.alveoli.capacity_mL for p in params]
         weight = [c / (capacity[0] + capacity[1]) for c in capacity]
         for name in each[0]:
             for k, side in enumerate(SIDES):

@@ -14,6 +14,7 @@ from mer.interventions import apply_intervention
 from mer.model import Central
 from mer.neuro.fluctuation import fluctuation_draws
 from mer.neuro.network import bundle_membership
+from mer.parameters import Params, from_config
 from mer.runtime import float64_on
 from mer.seeds import stream
 from mer.stimulus.pump import Stimulus
@@ -21,11 +22,12 @@ from mer.stimulus.pump import Stimulus
 
 @dataclasses.dataclass(frozen=True)
 class Setup:
-    """Everything a solve needs: differentiable `params`, fixed `structure`, static `tree`."""
+    """Everything a solve needs: differentiable `params` (typed groups: mer.parameters), fixed
+    `structure`, static `tree`."""
 
     segment_start_mm: np.ndarray  # (S, 3) segment start points (nipple at the origin)
     segment_end_mm: np.ndarray  # (S, 3)
-    params: dict
+    params: Params
     structure: dict
     tree: DuctTree
     population: AlveolarPopulation
@@ -48,14 +50,6 @@ class Setup:
         if self.right is None:
             return self.params, self.structure
         return (self.params, self.right.params), (self.structure, self.right.structure)
-
-
-def _as_float_tree(d):
-    if isinstance(d, dict):
-        return {k: _as_float_tree(v) for k, v in d.items()}
-    if isinstance(d, (list, tuple)):
-        return jnp.asarray(d, dtype=float)
-    return jnp.asarray(float(d))
 
 
 def _anatomy(an, params, seed, breast):
@@ -107,9 +101,9 @@ def build_breast(cfg: dict, breast: int = 0) -> Setup:
     params["neuro"] = neuro
     params["stimulus"] = stimulus
     params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
-    compartments = 1 + int(params["circulation"].pop("two_compartment"))
+    compartments = 1 + int(params["circulation"]["two_compartment"])
     tree, pore_scale, start, end = _anatomy(an, params, seed, breast)
-    params = _as_float_tree(params)
+    params = from_config(params, params.pop("neuro"), params.pop("stimulus"), mode, stim.kind)
     pop = build_population(
         an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], stream(seed, "agents", breast)
     )

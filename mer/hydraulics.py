@@ -21,23 +21,23 @@ from mer.stimulus.pump import PUMP, vacuum_mmHg
 
 def duct_radius_mm(y, params, structure):
     """Current duct radius: unloaded radius x tone x sqrt(area ratio)."""
-    return structure["duct_radius_mm"] * params["ducts"]["tone"] * jnp.sqrt(y["duct_area_ratio"])
+    return structure["duct_radius_mm"] * params.ducts.tone * jnp.sqrt(y["duct_area_ratio"])
 
 
 def unloaded_volume_mL(params, structure):
-    r0 = structure["duct_radius_mm"] * params["ducts"]["tone"]
+    r0 = structure["duct_radius_mm"] * params.ducts.tone
     return jnp.pi * r0**2 * structure["duct_length_mm"] * 1.0e-3  # mm^3 -> mL
 
 
 def pore_opening(pressure_across_mmHg, d, width_mmHg=2.0):
     """Nipple pores open when milk presses on them from inside by more than an opening pressure
     and close (to a small leak) otherwise; under a pump's vacuum they stay open."""
-    rest = d["pore_closed_fraction"]
-    return rest + (1.0 - rest) * jax.nn.sigmoid((pressure_across_mmHg - d["pore_opening_mmHg"]) / width_mmHg)
+    rest = d.pore_closed_fraction
+    return rest + (1.0 - rest) * jax.nn.sigmoid((pressure_across_mmHg - d.pore_opening_mmHg) / width_mmHg)
 
 
 def stimulus_vacuum(t, y, params, stim):
-    return vacuum_mmHg(t, y["suck_phase"], y["removed"], params["stimulus"], stim.kind, stim.pattern, stim.resolved)
+    return vacuum_mmHg(t, y["suck_phase"], y["removed"], params.stimulus, stim.kind, stim.pattern, stim.resolved)
 
 
 def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
@@ -45,21 +45,19 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
     the per-solve agent factors (`with_agent_factors`; mer.solve.solve adds them)."""
     if "agent_share" not in structure:
         raise KeyError("structure: the per-agent factors are missing; pass with_agent_factors(params, structure)")
-    a = params["alveoli"]
+    a = params.alveoli
     share = structure["agent_share"]
     tension = tension_mmHg(y["activation"], structure["myoepithelial_complement"], a)
-    external = compression_mmHg(t, params["compression"])  # presses on alveoli and ducts alike
+    external = compression_mmHg(t, params.compression)  # presses on alveoli and ducts alike
     pressure = pressure_mmHg(y["fullness"], tension, a, external)
-    wall = params["duct_wall"]
-    d = params["ducts"]
-    g_out = outlet_conductance(share, y["fullness"], tension, a) * d["tone"] ** 4  # ductules share duct tone
+    wall = params.duct_wall
+    d = params.ducts
+    g_out = outlet_conductance(share, y["fullness"], tension, a) * d.tone**4  # ductules share duct tone
     radius = duct_radius_mm(y, params, structure)
-    g_seg = poiseuille_conductance(radius, structure["duct_length_mm"], d["milk_viscosity_mPa_s"])
+    g_seg = poiseuille_conductance(radius, structure["duct_length_mm"], d.milk_viscosity_mPa_s)
     g_pore = (
-        poiseuille_conductance(
-            d["pore_radius_mm"] * structure["pore_scale"], d["pore_length_mm"], d["milk_viscosity_mPa_s"]
-        )
-        * d["pore_patent_fraction"]
+        poiseuille_conductance(d.pore_radius_mm * structure["pore_scale"], d.pore_length_mm, d.milk_viscosity_mPa_s)
+        * d.pore_patent_fraction
     )
     # each lobule's agents drain into its terminal duct: row sums of the lobule blocks, placed at the
     # terminal segments (mer/alveoli/lobules.py)

@@ -6,8 +6,9 @@ State (a dict of arrays, leading axis = agent where per-agent):
   its way to the breast), atosiban [ng/mL], fullness (N,) [-], activation (N,) [-],
   recovery (N,) [-], desensitised (N,) [-], duct_area_ratio (S,) [-] (lumen area over unloaded),
   removed [mL], secreted [mL], suck_phase [cycles] (pump or suck cycles completed).
-`params` is a nested dict of scalars (differentiable); `structure` holds index arrays and seeded
-draws (not differentiated); `tree` (static, closed over) fixes the sweep order.
+`params` is a `mer.parameters.Params` of typed groups (differentiable; read as `params.alveoli.hill`);
+`structure` holds index arrays and seeded draws (not differentiated); `tree` (static, closed over)
+fixes the sweep order.
 `central_rhs` moves the shared part, `breast_rhs` one breast (MAMMARY_KEYS); mer/breasts.py puts
 two breasts on one central part.
 """
@@ -40,12 +41,12 @@ from mer.stimulus.pump import PUMP, afferent_input, cycle_rate_per_s
 
 def agent_shares(params, structure):
     """Each agent's share of the breast's storage capacity (log-normal heterogeneity)."""
-    w = jnp.exp(params["alveoli"]["capacity_sd"] * structure["z_capacity"])
+    w = jnp.exp(params.alveoli.capacity_sd * structure["z_capacity"])
     return w / jnp.sum(w)
 
 
 def myoepithelial_complement(params, structure):
-    sd = params["alveoli"]["myoepithelium_sd"]
+    sd = params.alveoli.myoepithelium_sd
     return jnp.exp(sd * structure["z_myoepithelium"] - 0.5 * sd**2)
 
 
@@ -71,12 +72,12 @@ class Central:
 
 
 def release_mU_per_s(t, y, params, structure, central: Central):
-    basal = basal_release_mU_per_s(params["circulation"], central.plasma_compartments)
-    scale = params["pituitary"]["release_scale"]  # central modulators (alcohol, opioids, ...)
+    basal = basal_release_mU_per_s(params.circulation, central.plasma_compartments)
+    scale = params.pituitary.release_scale  # central modulators (alcohol, opioids, ...)
     if central.release == "pulses":
-        n = params["neuro"]
-        return basal + scale * pulse_release_mU_per_s(t, n["onsets_s"], n["amounts_mU"], n["widths_s"])
-    burst = burst_release_mU_per_s(jnp.mean(y["neuron_rate"]), y["pituitary_store"], params["pituitary"])
+        n = params.neuro
+        return basal + scale * pulse_release_mU_per_s(t, n.onsets_s, n.amounts_mU, n.widths_s)
+    burst = burst_release_mU_per_s(jnp.mean(y["neuron_rate"]), y["pituitary_store"], params.pituitary)
     return basal + scale * burst
 
 
@@ -98,16 +99,16 @@ def central_rhs(t, y, params, structure, central: Central, stim, afferent=None):
     """Derivatives of the shared state: afferent drive, OT neurons, pituitary store, plasma OT, atosiban.
     `afferent`: the nipples' afferent input when given (both breasts: mer/breasts.py), else this breast's."""
     dy = {}
-    s = params["stimulus"]
+    s = params.stimulus
     if central.release == "network":
-        n = params["neuro"]
+        n = params.neuro
         if afferent is None:
             afferent = afferent_input(t, y["removed"], s, stim.kind, stim.pattern)
         # conditioned drive (the mother expects the feed) acts from t = 0, before the stimulus
         # starts at stimulus.start_s (anticipatory release: McNeilly et al. 1983)
         fluctuation = drive_factor(t, structure["drive_mode_z"], structure["drive_mode_phase"], n)
-        target = n["drive_gain"] * afferent * fluctuation + n["conditioned_drive"]
-        dy["afferent_drive"] = (target - y["afferent_drive"]) / n["drive_tau_s"]
+        target = n.drive_gain * afferent * fluctuation + n.conditioned_drive
+        dy["afferent_drive"] = (target - y["afferent_drive"]) / n.drive_tau_s
         members = (structure["member_cell"], structure["member_bundle"])
         dy["neuron_rate"], dy["bundle_ot"], dy["neuron_fatigue"] = network_rhs(
             y["afferent_drive"],
@@ -117,38 +118,38 @@ def central_rhs(t, y, params, structure, central: Central, stim, afferent=None):
             structure["z_excitability"],
             members,
             n,
-            n["central_block"],
+            n.central_block,
         )
     release = release_mU_per_s(t, y, params, structure, central)
-    basal = basal_release_mU_per_s(params["circulation"], central.plasma_compartments)
+    basal = basal_release_mU_per_s(params.circulation, central.plasma_compartments)
     dy["pituitary_store"] = -(release - basal)
-    exogenous = exogenous_input_mU_per_s(t, params["exogenous"])
+    exogenous = exogenous_input_mU_per_s(t, params.exogenous)
     dy["plasma_ot"], dy["peripheral_ot"] = plasma_rhs(
-        y["plasma_ot"], y["peripheral_ot"], release + exogenous, params["circulation"], central.plasma_compartments
+        y["plasma_ot"], y["peripheral_ot"], release + exogenous, params.circulation, central.plasma_compartments
     )
-    dy["arterial_transit"] = transit_rhs(y["arterial_transit"], y["plasma_ot"], params["circulation"])
-    dy["atosiban"] = atosiban_rhs(y["atosiban"], params["atosiban"])
+    dy["arterial_transit"] = transit_rhs(y["arterial_transit"], y["plasma_ot"], params.circulation)
+    dy["atosiban"] = atosiban_rhs(y["atosiban"], params.atosiban)
     return dy
 
 
 def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
     """Derivatives of one breast's state (MAMMARY_KEYS), given the shared plasma OT and atosiban in `y`."""
-    a = params["alveoli"]
-    dy = {"suck_phase": cycle_rate_per_s(t, y["removed"], params["stimulus"], stim.kind, stim.pattern)}
-    antagonist = free_nM(y["atosiban"], params["atosiban"])
+    a = params.alveoli
+    dy = {"suck_phase": cycle_rate_per_s(t, y["removed"], params.stimulus, stim.kind, stim.pattern)}
+    antagonist = free_nM(y["atosiban"], params.atosiban)
     log_ec50_pM = log_ec50(y["fullness"], structure["z_sensitivity"], structure["z_lobule_sensitivity"], antagonist, a)
-    c = params["circulation"]
+    c = params.circulation
     arterial = mammary_arterial_pM(y["arterial_transit"], y["plasma_ot"], c)
-    theta = occupancy(c["mammary_delivery"] * arterial, log_ec50_pM, a["hill"])
+    theta = occupancy(c.mammary_delivery * arterial, log_ec50_pM, a.hill)
     signal = receptor_signal(theta, y["desensitised"])
-    dy["desensitised"] = (theta - y["desensitised"]) / a["desensitisation_tau_s"]
+    dy["desensitised"] = (theta - y["desensitised"]) / a.desensitisation_tau_s
     coupling = ring_coupling(y["activation"], structure["ring_partners"])
     dy["activation"], dy["recovery"] = activation_rhs(
         y["activation"], y["recovery"], signal, y["fullness"], coupling, a
     )
 
     m = mammary_fluxes(t, y, params, structure, tree, stim)
-    capacity = a["capacity_mL"] * m["share"]
+    capacity = a.capacity_mL * m["share"]
     secretion = secretion_mL_per_s(m["share"], y["fullness"], a)
     dy["fullness"] = (secretion - m["alveolar_outflow"]) / capacity
     dy["duct_area_ratio"] = m["duct_area_rate"]
@@ -173,17 +174,16 @@ def make_vector_field(tree: DuctTree, central: Central, stim=PUMP):
 def breast_outputs(t, y, params, structure, tree: DuctTree, stim):
     """One breast's saved outputs: flow, yield, balance terms, alveolar activity and pressure."""
     m = mammary_fluxes(t, y, params, structure, tree, stim)
-    density = params["milk"]["density_g_per_mL"]
+    density = params.milk.density_g_per_mL
     return {
         "flow": m["nipple_outflow"] * density,
         "cumulative": y["removed"] * density,
         "removed_ml": y["removed"],
         "secreted_ml": y["secreted"],
-        "remaining_ml": jnp.sum(params["alveoli"]["capacity_mL"] * m["share"] * y["fullness"])
-        + jnp.sum(m["duct_volume"]),
+        "remaining_ml": jnp.sum(params.alveoli.capacity_mL * m["share"] * y["fullness"]) + jnp.sum(m["duct_volume"]),
         "active_fraction": active_fraction(y["activation"], m["share"]),
         # share of the myoepithelium contracting in step: active alveoli x basket coherence (Cx43)
-        "alveolar_synchrony": coherence(params["alveoli"]) * active_fraction(y["activation"], m["share"]),
+        "alveolar_synchrony": coherence(params.alveoli) * active_fraction(y["activation"], m["share"]),
         "alveolar_pressure": jnp.sum(m["share"] * m["pressure"]),
         # the rise of intramammary pressure that contraction adds (what a catheter records
         # above the resting pressure; Cobo 1973 scored the ejection response by it)
@@ -207,7 +207,7 @@ def central_outputs(t, y, params, structure, central: Central):
     """Saved outputs of the shared part: plasma OT, pituitary release, neuron synchrony and rates."""
     out = {
         "plasma_ot": y["plasma_ot"],
-        "mammary_ot": mammary_arterial_pM(y["arterial_transit"], y["plasma_ot"], params["circulation"]),
+        "mammary_ot": mammary_arterial_pM(y["arterial_transit"], y["plasma_ot"], params.circulation),
         "release_rate": release_mU_per_s(t, y, params, structure, central),
         "neuron_synchrony": synchrony(y["neuron_rate"]) if central.release == "network" else jnp.zeros(()),
     }
@@ -230,25 +230,25 @@ def make_observer(tree: DuctTree, central: Central, stim=PUMP):
 
 
 def initial_state(params, structure, n_neurons, n_bundles, central: Central):
-    a = params["alveoli"]
-    c = params["circulation"]
+    a = params.alveoli
+    c = params.circulation
     z = structure["z_fullness"]
-    fullness = jax.nn.sigmoid(jnp.log(a["initial_fullness"] / (1.0 - a["initial_fullness"])) + a["fullness_sd"] * z)
-    atosiban = initial_ng_per_mL(params["atosiban"])
+    fullness = jax.nn.sigmoid(jnp.log(a.initial_fullness / (1.0 - a.initial_fullness)) + a.fullness_sd * z)
+    atosiban = initial_ng_per_mL(params.atosiban)
     log_ec50_pM = log_ec50(
         fullness,
         structure["z_sensitivity"],
         structure["z_lobule_sensitivity"],
-        free_nM(atosiban, params["atosiban"]),
+        free_nM(atosiban, params.atosiban),
         a,
     )
-    theta0 = occupancy(c["mammary_delivery"] * c["basal_pM"], log_ec50_pM, a["hill"])
+    theta0 = occupancy(c.mammary_delivery * c.basal_pM, log_ec50_pM, a.hill)
     zero = jnp.zeros((), dtype=fullness.dtype)
     y = {
-        "pituitary_store": params["pituitary"]["store_mU"] + zero,
-        "plasma_ot": c["basal_pM"] + zero,
+        "pituitary_store": params.pituitary.store_mU + zero,
+        "plasma_ot": c.basal_pM + zero,
         "peripheral_ot": basal_peripheral_pM(c, central.plasma_compartments) + zero,
-        "arterial_transit": jnp.full(TRANSIT_STAGES, c["basal_pM"], dtype=fullness.dtype),
+        "arterial_transit": jnp.full(TRANSIT_STAGES, c.basal_pM, dtype=fullness.dtype),
         "atosiban": atosiban + zero,
         "fullness": fullness,
         "activation": jnp.zeros_like(fullness),

@@ -86,18 +86,26 @@ def compiled(fn, static, args):
     not be None), else traced, kept for the next process, and compiled. None when it cannot be
     exported (the caller traces as usual)."""
     path = folder() / f"{key(static, args)}.exported"
+    # the program takes the arguments' leaves, a plain list of arrays: jax.export serialises only
+    # the pytree nodes it knows, not the typed parameter groups (mer.parameters, equinox Modules)
+    leaves, structure = jax.tree_util.tree_flatten(args)
+
+    def call(executable):
+        return lambda *a: executable(jax.tree_util.tree_leaves(a))
+
     if path.is_file():
         try:
-            return jax.jit(jax.export.deserialize(bytearray(path.read_bytes())).call).lower(*args).compile()
+            return call(jax.jit(jax.export.deserialize(bytearray(path.read_bytes())).call).lower(leaves).compile())
         except Exception as err:  # a damaged or foreign file: trace again and replace it
             log.warning("ignoring the kept program %s (%s)", path, err)
     try:
-        exported = jax.export.export(jax.jit(fn))(*args)
+        exported = jax.export.export(jax.jit(lambda x: fn(*jax.tree_util.tree_unflatten(structure, x))))(leaves)
+        data = exported.serialize()
     except Exception as err:  # e.g. a host callback in the program: not exportable
         log.debug("solve not kept as a program (%s)", err)
         return None
-    _write(path, exported.serialize())
-    return jax.jit(exported.call).lower(*args).compile()
+    _write(path, data)
+    return call(jax.jit(exported.call).lower(leaves).compile())
 
 
 def _write(path: pathlib.Path, data: bytes) -> None:

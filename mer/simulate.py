@@ -150,7 +150,7 @@ def simulate(cfg_or_overrides=None) -> Result:
         )
     if setup.stimulus.resolved:
         series = balance_flow(ts, series)
-    density = float(setup.params["milk"]["density_g_per_mL"])
+    density = float(setup.params.milk.density_g_per_mL)
     balance = mass_balance(series)
     metrics = session_metrics(ts, series["flow"], series["cumulative"], balance["initial_ml"], density)
     metrics["alveolar_synchrony"] = float(np.max(series["alveolar_synchrony"]))

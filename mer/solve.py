@@ -128,7 +128,7 @@ def _yield_saves(c: SolveConfig):
     def observe(t, y, args):
         params, structure = args
         m = mammary_fluxes(t, y, params, structure, c.tree, c.stim)
-        density = params["milk"]["density_g_per_mL"]
+        density = params.milk.density_g_per_mL
         return m["nipple_outflow"] * density, y["removed"] * density
 
     return (observe,), initial_state

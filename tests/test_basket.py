@@ -1,12 +1,15 @@
 """The basket's coherence from gap-junction coupling (mer/alveoli/basket.py) against a direct
 simulation of coupled phase oscillators, and its consequence for Cx43 loss."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from mer.alveoli.basket import basket_coherence, coherence, synchronised_share
+from mer.parameters import Alveoli
 
-A = {"basket_cells": 30.0, "coupling_margin": 2.0}
+A = Alveoli(basket_cells=30.0, coupling_margin=2.0)
 
 
 def kuramoto_order(coupling_ratio, n=4000, steps=3000, dt=0.02):
@@ -50,8 +53,8 @@ def test_out_of_step_cells_squeeze_with_one_over_root_n():
 
 
 def test_coherence_is_one_with_normal_cx43_and_falls_with_its_loss():
-    assert float(coherence({**A, "cx43": 1.0})) == pytest.approx(1.0)
-    values = [float(coherence({**A, "cx43": c})) for c in np.linspace(0.0, 1.0, 11)]
+    assert float(coherence(dataclasses.replace(A, cx43=1.0))) == pytest.approx(1.0)
+    values = [float(coherence(dataclasses.replace(A, cx43=c))) for c in np.linspace(0.0, 1.0, 11)]
     assert np.all(np.diff(values) >= 0.0)
     # below half the normal coupling (margin 2) the basket is hardly better than without Cx43
     assert values[4] <= 1.2 * values[0]

@@ -51,7 +51,7 @@ def test_mass_balance_holds_in_each_breast(which, request):
 
 def test_generated_anatomies_give_different_yields(generated_pair):
     left, right = generated_pair.setup, generated_pair.setup.right
-    assert float(left.params["alveoli"]["capacity_mL"]) != float(right.params["alveoli"]["capacity_mL"])
+    assert float(left.params.alveoli.capacity_mL) != float(right.params.alveoli.capacity_mL)
     yields = [generated_pair.breasts[s]["metrics"]["total_yield_g"] for s in ("left", "right")]
     assert abs(yields[0] / yields[1] - 1.0) > 0.05
 
@@ -76,20 +76,21 @@ def test_drive_comes_from_both_nipples():
     from mer.breasts import bilateral_afferent
     from mer.build import build
     from mer.config.compose import compose_config
+    from mer.parameters import replace
     from mer.stimulus.pump import afferent_input
 
     setup = build(compose_config(["breasts=2", *SMALL]))
     (left, right), _ = setup.pair()
     stim = setup.stimulus
     y = {side: {"removed": jnp.asarray(0.0)} for side in ("left", "right")}
-    idle = {**right, "stimulus": {**right["stimulus"], "start_s": jnp.asarray(1.0e6)}}  # right never pumped
+    idle = replace(right, "stimulus", start_s=jnp.asarray(1.0e6))  # right never pumped
     for t in (30.0, 200.0, 600.0):  # stimulation phase, expression phase
-        alone = float(afferent_input(t, 0.0, left["stimulus"], stim.kind, stim.pattern))
+        alone = float(afferent_input(t, 0.0, left.stimulus, stim.kind, stim.pattern))
         assert alone > 0.0
         assert float(bilateral_afferent(t, y, (left, idle), stim)) == alone
         assert float(bilateral_afferent(t, y, (left, right), stim)) >= alone
         for share, expected in ((0.0, alone), (1.0, 2.0 * alone)):  # both nipples pumped alike
-            p = {**left, "neuro": {**left["neuro"], "bilateral_summation": jnp.asarray(share)}}
+            p = replace(left, "neuro", bilateral_summation=jnp.asarray(share))
             assert float(bilateral_afferent(t, y, (p, right), stim)) == pytest.approx(expected, rel=1e-12)
 
 

@@ -4,6 +4,7 @@ import numpy as np
 
 from mer.hydraulics import mammary_fluxes, unloaded_volume_mL
 from mer.model import with_agent_factors
+from mer.parameters import replace
 
 
 def test_mass_balance_closes(default_result):
@@ -69,7 +70,7 @@ def test_a_pore_closes_instead_of_drawing_milk_back(small_result):
 
     setup = small_result.setup
     n = setup.population.n_agents
-    params = {**setup.params, "stimulus": {**setup.params["stimulus"], "session_end_s": jnp.asarray(0.0)}}
+    params = replace(setup.params, "stimulus", session_end_s=jnp.asarray(0.0))
     y = {
         "fullness": jnp.full(n, 0.05),  # nearly empty alveoli: little pressure behind the ducts
         "activation": jnp.zeros(n),

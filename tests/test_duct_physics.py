@@ -8,6 +8,7 @@ import pytest
 
 from mer.ducts.network import poiseuille_conductance, solve_tree
 from mer.ducts.tree import DuctTree, dichotomous_tree
+from mer.parameters import Ducts
 
 BIG = 1e12  # conductance of a node held at a pressure, or of an open pore [mL/s/mmHg]
 
@@ -148,7 +149,7 @@ def test_main_ducts_widen_during_ejections_and_narrow_after(default_result):
 def test_pores_open_under_pressure_and_close_without_it():
     from mer.hydraulics import pore_opening
 
-    d = {"pore_opening_mmHg": jnp.asarray(5.0), "pore_closed_fraction": jnp.asarray(0.02)}
+    d = Ducts(pore_opening_mmHg=jnp.asarray(5.0), pore_closed_fraction=jnp.asarray(0.02))
     closed, half, open_ = (float(pore_opening(jnp.asarray(p), d)) for p in (-20.0, 5.0, 40.0))
     # at the opening pressure, halfway between the closed fraction and fully open
     assert closed < 0.03 and abs(half - (0.02 + 1.0) / 2) < 1e-12 and open_ > 0.999

@@ -7,15 +7,17 @@ import numpy as np
 
 from mer.fit import pulses
 from mer.fit.arrays import FitArrays
+from mer.parameters import GROUPS, Params, PulseTrain
 
-BASE = {"neuro": {"mode": "pulses", "widths_s": jnp.array([8.0, 8.0]), "amounts_mU": jnp.array([40.0, 40.0])}}
+NEURO = PulseTrain(jnp.array([90.0, 300.0]), jnp.array([40.0, 40.0]), jnp.array([8.0, 8.0]))
+BASE = Params(**{name: group() for name, group in GROUPS.items()}, neuro=NEURO, stimulus=None)
 FIT_CFG = {"onset_to_pulse_s": -8.0, "pulse_counts": [-1, 0, 1]}
 
 
 def test_slots_hold_the_given_pulses_and_room_for_one_more():
     ts = np.arange(0.0, 601.0, 5.0)
     onsets, amounts, mask = pulses.slots(
-        "pulses", [None, None], FIT_CFG, ts, BASE["neuro"], [np.array([90.0]), np.array([80.0, 200.0])]
+        "pulses", [None, None], FIT_CFG, ts, BASE.neuro, [np.array([90.0]), np.array([80.0, 200.0])]
     )
     assert onsets.shape == amounts.shape == mask.shape == (2, 3)  # the most pulses (2) + the count search's one
     np.testing.assert_array_equal(mask, [[1, 0, 0], [1, 1, 0]])
@@ -29,14 +31,14 @@ def test_a_masked_slot_releases_nothing_and_the_width_is_every_slots():
     onsets, amounts, mask = jnp.array([100.0, 300.0]), jnp.array([50.0, 60.0]), jnp.array([1.0, 0.0])
     fitted = {"neuro.widths_s": jnp.asarray(20.0), "neuro.amounts_mU": jnp.array([70.0, 80.0])}
     params = pulses.into_params(BASE, "pulses", onsets, amounts, mask, fitted)
-    np.testing.assert_array_equal(params["neuro"]["amounts_mU"], [70.0, 0.0])  # fitted, then masked
-    np.testing.assert_array_equal(params["neuro"]["onsets_s"], onsets)  # not fitted: the slots'
-    np.testing.assert_array_equal(params["neuro"]["widths_s"], [20.0, 20.0])
-    np.testing.assert_array_equal(BASE["neuro"]["widths_s"], [8.0, 8.0])  # the mother's base unchanged
+    np.testing.assert_array_equal(params.neuro.amounts_mU, [70.0, 0.0])  # fitted, then masked
+    np.testing.assert_array_equal(params.neuro.onsets_s, onsets)  # not fitted: the slots'
+    np.testing.assert_array_equal(params.neuro.widths_s, [20.0, 20.0])
+    np.testing.assert_array_equal(BASE.neuro.widths_s, [8.0, 8.0])  # the mother's base unchanged
     plain = pulses.into_params(BASE, "pulses", onsets, amounts, mask, {})
-    np.testing.assert_array_equal(plain["neuro"]["widths_s"], [8.0, 8.0])  # the configured first width
+    np.testing.assert_array_equal(plain.neuro.widths_s, [8.0, 8.0])  # the configured first width
     without = pulses.into_params(BASE, "network", onsets, amounts, mask, {})
-    assert without["neuro"] is BASE["neuro"]  # no pulses: nothing of the release set
+    assert without.neuro is BASE.neuro  # no pulses: nothing of the release set
 
 
 def test_a_fitted_session_keeps_its_used_pulses_only():

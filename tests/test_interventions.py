@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from mer.outputs.metrics import contraction_response_mmHg_s
+from mer.parameters import Alveoli, Atosiban, as_dict
 from mer.simulate import simulate
 
 
@@ -128,7 +129,8 @@ def test_mental_stress_leaves_the_milk_yield(run, mechanism):
 def test_mental_stress_leaves_the_breast_alone(run):
     """Only the afferent drive is blocked: no peripheral (vascular, duct) term."""
     base, stressed = run().setup.params, run("intervention=stress_mental").setup.params
-    assert float(stressed["neuro"]["central_block"]) == pytest.approx(0.18)
+    assert float(stressed.neuro.central_block) == pytest.approx(0.18)
+    base, stressed = as_dict(base), as_dict(stressed)
     for group in ("circulation", "ducts", "alveoli", "pituitary"):
         for k, v in base[group].items():
             np.testing.assert_array_equal(stressed[group][k], v, err_msg=f"{group}.{k}")
@@ -146,8 +148,8 @@ def test_pain_blocks_release_and_injected_ot_restores_the_milk(run):
     assert pain < 0.97 * control
     assert injected >= pain + 0.25 * (control - pain)
     p = run("intervention=stress_pain").setup.params
-    assert float(p["pituitary"]["release_scale"]) == pytest.approx(0.5)
-    assert float(p["neuro"]["central_block"]) == 0.0
+    assert float(p.pituitary.release_scale) == pytest.approx(0.5)
+    assert float(p.neuro.central_block) == 0.0
 
 
 def test_stress_is_stress_mental_under_its_old_name():
@@ -222,8 +224,8 @@ def test_nifedipine_leaves_the_yield_unless_l_type_channels_carry_the_entry(run)
 def test_interventions_compose(run):
     both = run("intervention=[stress_pain,warmth]")
     p = both.setup.params
-    assert float(p["ducts"]["tone"]) == pytest.approx(1 + 0.04)
-    assert float(p["pituitary"]["release_scale"]) == pytest.approx(0.5)
+    assert float(p.ducts.tone) == pytest.approx(1 + 0.04)
+    assert float(p.pituitary.release_scale) == pytest.approx(0.5)
 
 
 def test_caesarean_gives_fewer_pulses(run):
@@ -242,10 +244,10 @@ def test_atosiban_shifts_the_ot_dose_response_twentyfold():
     from mer.config.compose import compose_config
 
     p = compose_config(["intervention=atosiban"])["params"]
-    a = p["atosiban"]
-    steady_ng_per_mL = 300.0 / 60.0 / a["clearance_L_per_h"] * 3600.0  # infusion / clearance
+    a = Atosiban(**p["atosiban"])
+    steady_ng_per_mL = 300.0 / 60.0 / a.clearance_L_per_h * 3600.0  # infusion / clearance
     antagonist = free_nM(steady_ng_per_mL, a)
-    alv = {k: jnp.asarray(v) for k, v in p["alveoli"].items()}
+    alv = Alveoli(**{k: jnp.asarray(v) for k, v in p["alveoli"].items()})
     shift = ec50_pM(0.5, 0.0, 0.0, antagonist, alv) / ec50_pM(0.5, 0.0, 0.0, 0.0, alv)
     assert 420.0 <= steady_ng_per_mL <= 470.0  # 442 +/- 73 ng/mL observed at 300 ug/min (Goodwin 1995)
     assert float(shift) >= 20.0

@@ -1,6 +1,8 @@
 """Mother-specific, irregular timing: the session's fluctuation of the afferent drive
 (mer/neuro/fluctuation.py) and the report of interval variation (mer/validation/timing.py)."""
 
+import types
+
 import numpy as np
 import pytest
 
@@ -30,7 +32,7 @@ def test_fluctuation_has_unit_variance_and_the_stated_correlation_time():
 
 def test_no_fluctuation_leaves_the_drive_unchanged():
     d = fluctuation_draws(3)
-    n = {"drive_fluctuation_sd": 0.0, "drive_fluctuation_tau_s": 30.0}
+    n = types.SimpleNamespace(drive_fluctuation_sd=0.0, drive_fluctuation_tau_s=30.0)
     assert float(drive_factor(123.0, d["drive_mode_z"], d["drive_mode_phase"], n)) == 1.0
 
 

@@ -44,8 +44,10 @@ def test_every_axis_is_named(archive, small_result, group, variable, dims):
     assert ds[variable].dims == dims
     arch = load(archive)
     np.testing.assert_array_equal(ds[variable].values, arch[f"{group}/{variable}"])
-    assert ds.sizes.get("xyz", 3) == 3 and ds.sizes.get("agent", small_result.alveoli["fullness"].shape[1]) == (
-        small_result.alveoli["fullness"].shape[1]
+    assert (
+        ds.sizes.get("xyz", 3) == 3
+        and ds.sizes.get("agent", small_result.alveoli["fullness"].shape[1])
+        == (small_result.alveoli["fullness"].shape[1])
     )
     assert ds[variable].attrs["units"] == arch.units[f"{group}/{variable}"]
 

@@ -22,16 +22,14 @@ from mer.alveoli.hill import hill
 
 
 def activation_rhs(activation, recovery, signal, fullness, coupling, a):
-    regenerative = a["cicr_rate_per_s"] * recovery * hill(activation, a["cicr_half_activation"], a["cicr_hill"])
+    regenerative = a.cicr_rate_per_s * recovery * hill(activation, a.cicr_half_activation, a.cicr_hill)
     # receptor-driven (IP3) release draws on the same store when store_gating = 1
-    release = a["signal_rate_per_s"] * signal * (1.0 - a["store_gating"] + a["store_gating"] * recovery)
-    influx = a["ca_entry"] * (release + a["stretch_rate_per_s"] * fullness**4) + regenerative
+    release = a.signal_rate_per_s * signal * (1.0 - a.store_gating + a.store_gating * recovery)
+    influx = a.ca_entry * (release + a.stretch_rate_per_s * fullness**4) + regenerative
     d_act = (
-        influx * (1.0 - activation)
-        - activation / a["activation_tau_s"]
-        + a["gap_junction_rate_per_s"] * a["cx43"] * coupling
+        influx * (1.0 - activation) - activation / a.activation_tau_s + a.gap_junction_rate_per_s * a.cx43 * coupling
     )
-    d_rec = (1.0 - recovery) / a["recovery_tau_s"] - a["inactivation_rate_per_s"] * activation * recovery
+    d_rec = (1.0 - recovery) / a.recovery_tau_s - a.inactivation_rate_per_s * activation * recovery
     return d_act, d_rec
 
 

@@ -32,10 +32,10 @@ def synchronised_share(coupling_ratio):
 
 def basket_coherence(cx43, a):
     """Magnitude of the basket's summed force over its coherent maximum, for Cx43 function `cx43`."""
-    r2 = jnp.minimum(synchronised_share(a["coupling_margin"] * cx43), 1.0)
-    return jnp.sqrt(r2 + (1.0 - r2) / a["basket_cells"])
+    r2 = jnp.minimum(synchronised_share(a.coupling_margin * cx43), 1.0)
+    return jnp.sqrt(r2 + (1.0 - r2) / a.basket_cells)
 
 
 def coherence(a):
     """The basket's squeeze relative to the normal basket's (1 with normal Cx43)."""
-    return basket_coherence(a["cx43"], a) / basket_coherence(1.0, a)
+    return basket_coherence(a.cx43, a) / basket_coherence(1.0, a)

@@ -13,11 +13,11 @@ EDGE_S = 1.0
 
 
 def compression_mmHg(t, c):
-    since = t - c["start_s"]
-    phase = jnp.mod(jnp.maximum(since, 0.0), c["period_s"])
+    since = t - c.start_s
+    phase = jnp.mod(jnp.maximum(since, 0.0), c.period_s)
     on = (
         jax.nn.sigmoid(since / EDGE_S)
         * jax.nn.sigmoid(phase / EDGE_S)
-        * jax.nn.sigmoid((c["duration_s"] - phase) / EDGE_S)
+        * jax.nn.sigmoid((c.duration_s - phase) / EDGE_S)
     )
-    return c["pressure_mmHg"] * on
+    return c.pressure_mmHg * on

@@ -20,20 +20,20 @@ from mer.alveoli.hill import hill
 
 
 def tension_mmHg(activation, myoepithelium, a):
-    drive = hill(activation, a["tension_half_activation"], a["tension_hill"])
-    return a["max_tension_mmHg"] * myoepithelium * coherence(a) * a["contractility"] * drive
+    drive = hill(activation, a.tension_half_activation, a.tension_hill)
+    return a.max_tension_mmHg * myoepithelium * coherence(a) * a.contractility * drive
 
 
 def pressure_mmHg(fullness, tension, a, external_mmHg=0.0):
-    return a["elastic_mmHg"] * fullness + tension + external_mmHg
+    return a.elastic_mmHg * fullness + tension + external_mmHg
 
 
 def outlet_conductance(share, fullness, tension, a):
     """Outlet conductance of an agent [mL/s/mmHg]; `share` is its share of the total."""
-    opening = a["resting_opening"] + (1.0 - a["resting_opening"]) * tension / a["max_tension_mmHg"]
-    emptying = fullness / (fullness + a["empty_half_fullness"])
-    return a["outlet_conductance_mL_per_s_per_mmHg"] * share * opening * emptying
+    opening = a.resting_opening + (1.0 - a.resting_opening) * tension / a.max_tension_mmHg
+    emptying = fullness / (fullness + a.empty_half_fullness)
+    return a.outlet_conductance_mL_per_s_per_mmHg * share * opening * emptying
 
 
 def secretion_mL_per_s(share, fullness, a):
-    return a["secretion_max_mL_per_h"] / 3600.0 * share * jnp.clip(1.0 - fullness, 0.0, 1.0)
+    return a.secretion_max_mL_per_h / 3600.0 * share * jnp.clip(1.0 - fullness, 0.0, 1.0)

@@ -26,11 +26,11 @@ from mer.alveoli.hill import hill_of_logs, log_floor
 def log_ec50(fullness, z_sensitivity, z_lobule, antagonist_nM, a):
     """log of each agent's EC50 [log pM]: arithmetic per agent (the log of a product)."""
     return (
-        jnp.log(a["ec50_pM"])
-        - a["fullness_sensitivity"] * (fullness - 0.5)
-        + a["sensitivity_sd"] * z_sensitivity
-        + a["lobule_sensitivity_sd"] * z_lobule
-        + jnp.log1p(antagonist_nM / a["antagonist_ki_nM"])
+        jnp.log(a.ec50_pM)
+        - a.fullness_sensitivity * (fullness - 0.5)
+        + a.sensitivity_sd * z_sensitivity
+        + a.lobule_sensitivity_sd * z_lobule
+        + jnp.log1p(antagonist_nM / a.antagonist_ki_nM)
     )
 
 

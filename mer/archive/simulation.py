@@ -10,6 +10,7 @@ import numpy as np
 
 from mer.archive.write import dataset, params_group, root_attrs, write_atomically
 from mer.ducts.drops import stage_names
+from mer.parameters import as_dict
 
 METRIC_UNITS = {
     "total_yield_g": "g",
@@ -123,7 +124,7 @@ def save_simulation(path, result) -> pathlib.Path:
 
     def fill(f):
         root_attrs(f, "simulation", result.config)
-        params_group(f, result.config, result.setup.params)
+        params_group(f, result.config, as_dict(result.setup.params))
         ts = f.create_group("timeseries")
         dataset(ts, "time", result.time, "s", ("time",), "time since the start of the session")
         for name, unit in UNITS.items():
@@ -165,4 +166,4 @@ def _capacity(setup):
     from mer.model import agent_shares
 
     p = setup.params
-    return np.asarray(agent_shares(p, setup.structure) * p["alveoli"]["capacity_mL"])
+    return np.asarray(agent_shares(p, setup.structure) * p.alveoli.capacity_mL)

@@ -25,17 +25,17 @@ def _absorption(t, dose_mU, time_s, lag_s, tau_s, fraction):
 
 
 def exogenous_input_mU_per_s(t, x):
-    z = (t - x["iv_bolus_time_s"]) / BOLUS_WIDTH_S
-    bolus = x["iv_bolus_mU"] * jnp.exp(-0.5 * z**2) / (BOLUS_WIDTH_S * jnp.sqrt(2.0 * jnp.pi))
-    window = jax.nn.sigmoid((t - x["infusion_start_s"]) / EDGE_S) * jax.nn.sigmoid((x["infusion_end_s"] - t) / EDGE_S)
-    infusion = x["infusion_mU_per_min"] / 60.0 * window
-    im = _absorption(t, x["im_mU"], x["im_time_s"], 0.0, x["im_absorption_tau_s"], 1.0)
+    z = (t - x.iv_bolus_time_s) / BOLUS_WIDTH_S
+    bolus = x.iv_bolus_mU * jnp.exp(-0.5 * z**2) / (BOLUS_WIDTH_S * jnp.sqrt(2.0 * jnp.pi))
+    window = jax.nn.sigmoid((t - x.infusion_start_s) / EDGE_S) * jax.nn.sigmoid((x.infusion_end_s - t) / EDGE_S)
+    infusion = x.infusion_mU_per_min / 60.0 * window
+    im = _absorption(t, x.im_mU, x.im_time_s, 0.0, x.im_absorption_tau_s, 1.0)
     nasal = _absorption(
         t,
-        x["intranasal_IU"] * 1000.0,
-        x["intranasal_time_s"],
-        x["intranasal_lag_s"],
-        x["intranasal_absorption_tau_s"],
-        x["intranasal_bioavailability"],
+        x.intranasal_IU * 1000.0,
+        x.intranasal_time_s,
+        x.intranasal_lag_s,
+        x.intranasal_absorption_tau_s,
+        x.intranasal_bioavailability,
     )
     return bolus + infusion + im + nasal

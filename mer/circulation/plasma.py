@@ -22,9 +22,9 @@ PM_PER_PG_PER_ML = 1000.0 / 1007.1  # OT molar mass 1007.1 g/mol
 
 
 def _two_compartment_rates(c):
-    alpha = jnp.log(2.0) / c["alpha_half_life_s"]
-    beta = jnp.log(2.0) / c["beta_half_life_s"]
-    k10 = c["two_compartment_clearance_L_per_h"] / 3600.0 / c["central_volume_L"]
+    alpha = jnp.log(2.0) / c.alpha_half_life_s
+    beta = jnp.log(2.0) / c.beta_half_life_s
+    k10 = c.two_compartment_clearance_L_per_h / 3600.0 / c.central_volume_L
     k21 = alpha * beta / k10
     return k10, alpha + beta - k10 - k21, k21
 
@@ -33,15 +33,15 @@ def rate_constants(c, compartments: int):
     """(k10, k12, k21) [1/s]; k12 = k21 = 0 for one compartment."""
     if compartments == 2:
         return _two_compartment_rates(c)
-    zero = jnp.zeros_like(c["half_life_s"])
-    return jnp.log(2.0) / c["half_life_s"], zero, zero
+    zero = jnp.zeros_like(c.half_life_s)
+    return jnp.log(2.0) / c.half_life_s, zero, zero
 
 
 def distribution_volume_L(c, compartments: int):
     """Central volume [L]."""
     if compartments == 2:
-        return c["central_volume_L"]
-    return c["clearance_L_per_min"] / 60.0 * c["half_life_s"] / jnp.log(2.0)
+        return c.central_volume_L
+    return c.clearance_L_per_min / 60.0 * c.half_life_s / jnp.log(2.0)
 
 
 def pM_per_mU(c, compartments: int):
@@ -56,11 +56,11 @@ def plasma_rhs(conc_pM, peripheral_pM, release_mU_per_s, c, compartments: int):
 
 def basal_release_mU_per_s(c, compartments: int):
     """Release that holds plasma OT at its basal level."""
-    return c["basal_pM"] * rate_constants(c, compartments)[0] / pM_per_mU(c, compartments)
+    return c.basal_pM * rate_constants(c, compartments)[0] / pM_per_mU(c, compartments)
 
 
 def basal_peripheral_pM(c, compartments: int):
     if compartments == 1:
-        return jnp.zeros_like(c["basal_pM"])
+        return jnp.zeros_like(c.basal_pM)
     k10, k12, k21 = rate_constants(c, compartments)
-    return k12 * c["basal_pM"] / k21
+    return k12 * c.basal_pM / k21

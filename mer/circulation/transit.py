@@ -20,7 +20,7 @@ TRANSIT_STAGES = 6  # coefficient of variation 1/sqrt(6) ~ 0.4 of the transit ti
 
 def transit_rhs(stages_pM, plasma_pM, c):
     """d/dt of the chain: each stage relaxes towards the one before it at rate n / transit_s."""
-    tau = c["transit_s"]
+    tau = c.transit_s
     rate = TRANSIT_STAGES / jnp.where(tau > 0, tau, 1.0)
     upstream = jnp.concatenate([jnp.reshape(plasma_pM, (1,)), stages_pM[:-1]])
     return jnp.where(tau > 0, rate * (upstream - stages_pM), 0.0)
@@ -28,4 +28,4 @@ def transit_rhs(stages_pM, plasma_pM, c):
 
 def mammary_arterial_pM(stages_pM, plasma_pM, c):
     """OT concentration in the blood that reaches the breast [pM]."""
-    return jnp.where(c["transit_s"] > 0, stages_pM[-1], plasma_pM)
+    return jnp.where(c.transit_s > 0, stages_pM[-1], plasma_pM)

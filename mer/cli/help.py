@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 
 import yaml
+from hydra.core.config_store import ConfigStore
 from omegaconf import OmegaConf
 
 from mer.config.compose import config_dir
@@ -31,7 +32,9 @@ def own_groups(config_name: str) -> dict[str, tuple[str, list[str]]]:
         for group, default in entry.items():
             if group.startswith("override "):  # Hydra's own (logging)
                 continue
-            options = sorted(p.stem for p in (root / group).glob("*.yaml"))
+            stored = ConfigStore.instance().repo.get(group, {})  # params: from mer/parameters/
+            files = {p.stem for p in (root / group).glob("*.yaml")}
+            options = sorted(files | {name.removesuffix(".yaml") for name in stored})
             groups[group] = (str(default), options)
     return groups
 

@@ -5,18 +5,29 @@ from __future__ import annotations
 import pathlib
 
 from hydra import compose, initialize_config_dir
+from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
 
 CONFIG_DIR = pathlib.Path(__file__).resolve().parents[2] / "configs"  # a checkout's top-level configs/
 
 
+def register_parameters() -> None:
+    """The `params` group's option `literature`: the parameter definitions' defaults
+    (mer/parameters/), registered with Hydra's ConfigStore rather than kept in a second YAML copy.
+    The other groups' options are the YAML files in `config_dir()`."""
+    from mer.parameters import params_defaults
+
+    ConfigStore.instance().store(group="params", name="literature", node=params_defaults())
+
+
 def config_dir() -> pathlib.Path:
-    """Where the Hydra configs are.
+    """Where the Hydra configs are (and the `params` group registered: `register_parameters`).
 
     **Returns:** `mer/configs` inside an installed package (a wheel or `pip install .`: setup.py
     maps the repository's `configs/` there), else the checkout's top-level `configs/` (an
     editable install or a run from the repository)."""
+    register_parameters()
     packaged = pathlib.Path(__file__).resolve().parents[1] / "configs"
     return packaged if packaged.is_dir() else CONFIG_DIR
 

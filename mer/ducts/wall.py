@@ -17,14 +17,14 @@ import jax.numpy as jnp
 
 
 def _half_pressure(w):
-    f0 = (1.0 - w["area_min"]) / (w["area_max"] - w["area_min"])
-    return -w["pressure_scale_mmHg"] * jnp.log(f0 / (1.0 - f0))
+    f0 = (1.0 - w.area_min) / (w.area_max - w.area_min)
+    return -w.pressure_scale_mmHg * jnp.log(f0 / (1.0 - f0))
 
 
 def equilibrium_area_ratio(transmural_mmHg, w):
-    z = (transmural_mmHg - _half_pressure(w)) / w["pressure_scale_mmHg"]
-    return w["area_min"] + (w["area_max"] - w["area_min"]) * jax.nn.sigmoid(z)
+    z = (transmural_mmHg - _half_pressure(w)) / w.pressure_scale_mmHg
+    return w.area_min + (w.area_max - w.area_min) * jax.nn.sigmoid(z)
 
 
 def area_ratio_rate(area_ratio, transmural_mmHg, w):
-    return (equilibrium_area_ratio(transmural_mmHg, w) - area_ratio) / w["wall_tau_s"]
+    return (equilibrium_area_ratio(transmural_mmHg, w) - area_ratio) / w.wall_tau_s

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from mer.config.validate import ConfigError
+from mer.parameters import as_dict
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,10 +95,12 @@ def to_unconstrained(x, lower, upper, log):
     return np.log(frac) - np.log1p(-frac)
 
 
-def parse_parameters(spec: dict, model_params: dict, per_session_shapes: dict) -> list[tuple[FitParameter, dict]]:
+def parse_parameters(spec: dict, params, per_session_shapes: dict) -> list[tuple[FitParameter, dict]]:
     """Check `fit.parameters` ({group: {name: {lower, upper, scale, relative, per_session, start}}})
-    against the model's parameters; return (FitParameter, bounds) pairs. `start` replaces the
-    model's value as the starting point (and the prior's centre) of a mother's parameter."""
+    against the model's parameters (`params`, mer.parameters.Params: its groups and their fields are
+    the paths a fit may name); return (FitParameter, bounds) pairs. `start` replaces the model's
+    value as the starting point (and the prior's centre) of a mother's parameter."""
+    model_params = as_dict(params)
     if not spec:
         raise ConfigError("fit.parameters: expected at least one parameter to fit")
     out = []

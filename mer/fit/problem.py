@@ -76,7 +76,7 @@ def make_problem(
     obs_flow = np.stack([o[0] for o in obs])
     obs_cum = np.stack([o[1] for o in obs])
     inside = np.stack([o[2] for o in obs])
-    model_neuro = setup.params["neuro"]
+    model_neuro = setup.params.neuro
     onsets, amounts, mask = pulses.slots(setup.mode, sessions, fit_cfg, ts, model_neuro, pulse_centres, slots)
 
     parsed = parse_parameters(fit_cfg["parameters"], setup.params, pulses.shapes(onsets.shape[1]))
@@ -93,7 +93,7 @@ def make_problem(
         elif b["start"] is not None:
             x0, use = np.full(shape, b["start"]), np.ones(shape)
         else:
-            x0 = np.broadcast_to(np.asarray(setup.params[fp.group][fp.name], dtype=float), shape)
+            x0 = np.broadcast_to(np.asarray(getattr(getattr(setup.params, fp.group), fp.name), dtype=float), shape)
             use = np.ones(shape)
         lo = x0 + b["lower"] if b["relative"] else np.full(shape, b["lower"])
         hi = x0 + b["upper"] if b["relative"] else np.full(shape, b["upper"])

@@ -17,6 +17,7 @@ import numpy as np
 from mer.config.validate import ConfigError
 from mer.fit.data import Session
 from mer.outputs.metrics import ejection_rises
+from mer.parameters import replace
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def slots(mode, sessions, fit_cfg, ts, model_neuro, centres=None, n_slots=None):
         mask[i, : d.size] = 1.0
     if not mask.any():  # no ejection seen anywhere: one pulse mid-session to start from
         mask[:, 0] = 1.0
-    amounts = np.full((n_sessions, k), float(np.mean(np.asarray(model_neuro["amounts_mU"]))))
+    amounts = np.full((n_sessions, k), float(np.mean(np.asarray(model_neuro.amounts_mU))))
     return onsets, amounts, mask
 
 
@@ -99,25 +100,25 @@ def starting_value(fp, start, onsets, amounts, mask, model_neuro):
     if fp.key == "neuro.amounts_mU":
         return amounts, mask
     if fp.key == WIDTH_KEY:
-        return np.asarray(float(np.ravel(model_neuro["widths_s"])[0]) if start is None else start), np.ones(())
+        return np.asarray(float(np.ravel(model_neuro.widths_s)[0]) if start is None else start), np.ones(())
     return None
 
 
 def into_params(base, mode, onsets, amounts, mask, fitted):
     """The model's params of one session (traced): `base` with its pulse slots, then the fitted
     values (`fitted`: {group.name: value}) over them, then the unused slots silenced. `base` is
-    not changed: each group set is a new dict."""
-    params = dict(base)
+    not changed: each group set is a new one (mer.parameters.replace)."""
+    params = base
     if mode == PULSES:
-        widths = jnp.full_like(onsets, base["neuro"]["widths_s"][0])
-        params["neuro"] = dict(base["neuro"], onsets_s=onsets, amounts_mU=amounts, widths_s=widths)
+        widths = jnp.full_like(onsets, base.neuro.widths_s[0])
+        params = replace(params, "neuro", onsets_s=onsets, amounts_mU=amounts, widths_s=widths)
     for key, v in fitted.items():
         group, name = key.split(".")
         if key == WIDTH_KEY:  # the fitted width, the same for every pulse slot
             v = jnp.broadcast_to(v, onsets.shape)
-        params[group] = dict(params[group], **{name: v})
+        params = replace(params, group, **{name: v})
     if mode == PULSES:
-        params["neuro"] = dict(params["neuro"], amounts_mU=params["neuro"]["amounts_mU"] * mask)
+        params = replace(params, "neuro", amounts_mU=params.neuro.amounts_mU * mask)
     return params
 
 

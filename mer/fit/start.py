@@ -5,6 +5,8 @@ the basin it starts in, out of basins of the wrong shape (docs/design.md, Fittin
 
 from __future__ import annotations
 
+import dataclasses
+
 import jax.numpy as jnp
 import numpy as np
 
@@ -14,6 +16,7 @@ from mer.fit.problem import make_problem
 from mer.fit.pulses import observed_onsets
 from mer.fit.width import INSIDE_BOUNDS, width_from_rises
 from mer.outputs.metrics import ejection_rises
+from mer.parameters import replace
 
 OWN_EJECTION_S = (5.0, 40.0)  # a pulse's ejection begins 3-16 s after its centre (docs/design.md)
 MAX_SHIFT_S = 60.0  # a pulse is not moved further than this onto an ejection
@@ -81,6 +84,6 @@ def storage_scaled_to_yield(problem, fit_cfg):
     lo, hi = float(a.lower[i]), float(a.upper[i])
     start = float(a.initial[i]) * float(np.clip(observed / predicted, *STORAGE_SCALING))
     start = float(np.clip(start, INSIDE_BOUNDS[0] * lo, INSIDE_BOUNDS[1] * hi))
-    s.params["alveoli"] = dict(s.params["alveoli"], capacity_mL=jnp.asarray(start))
+    s = dataclasses.replace(s, params=replace(s.params, "alveoli", capacity_mL=jnp.asarray(start)))
     n_slots = np.asarray(a.pulse_mask).shape[1]  # (without pulses make_problem ignores the slots)
     return make_problem(s, problem.sessions, fit_cfg, problem.ts, problem.used_pulses(), n_slots)

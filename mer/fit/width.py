@@ -4,6 +4,7 @@ observed ejections rise, and a second Levenberg-Marquardt path from each width o
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import jax.numpy as jnp
@@ -14,6 +15,7 @@ from mer.fit.parameters import to_unconstrained
 from mer.fit.problem import make_problem
 from mer.fit.pulses import WIDTH_KEY
 from mer.outputs.metrics import ejection_rises
+from mer.parameters import replace
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +105,8 @@ def width_from_rises(problem, fit_cfg):
         np.round(modelled, 1).tolist(),
         trials.tolist(),
     )
-    n = np.size(s.params["neuro"]["widths_s"])
-    s.params["neuro"] = dict(s.params["neuro"], widths_s=jnp.full((n,), width))
+    n = np.size(s.params.neuro.widths_s)
+    s = dataclasses.replace(s, params=replace(s.params, "neuro", widths_s=jnp.full((n,), width)))
     mask = np.asarray(a.pulse_mask) > 0
     return make_problem(s, problem.sessions, fit_cfg, problem.ts, problem.used_pulses(), mask.shape[1])
 

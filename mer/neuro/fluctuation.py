@@ -41,5 +41,5 @@ def drive_fluctuation(t, mode_z, mode_phase, tau_s):
 
 def drive_factor(t, mode_z, mode_phase, n):
     """Log-normal factor (mean 1) on the afferent drive."""
-    sd = n["drive_fluctuation_sd"]
-    return jnp.exp(sd * drive_fluctuation(t, mode_z, mode_phase, n["drive_fluctuation_tau_s"]) - 0.5 * sd**2)
+    sd = n.drive_fluctuation_sd
+    return jnp.exp(sd * drive_fluctuation(t, mode_z, mode_phase, n.drive_fluctuation_tau_s) - 0.5 * sd**2)

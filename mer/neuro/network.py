@@ -43,14 +43,14 @@ def network_rhs(drive, rate, bundle_ot, fatigue, z_excitability, members, n, cen
     dendritic = cell_dendritic_input(bundle_ot, member_cell, member_bundle, n_cells)
     current = (
         (1.0 - central_block) * drive
-        + n["excitability_sd"] * z_excitability
-        - n["threshold"]
-        + n["dendritic_weight"] * dendritic
-        - n["fatigue_weight"] * fatigue
+        + n.excitability_sd * z_excitability
+        - n.threshold
+        + n.dendritic_weight * dendritic
+        - n.fatigue_weight * fatigue
     )
-    d_rate = (jax.nn.sigmoid(current / n["gain_width"]) - rate) / n["rate_tau_s"]
-    d_bundle = (bundle_mean(rate, member_cell, member_bundle, n_bundles) - bundle_ot) / n["dendritic_tau_s"]
-    d_fatigue = n["fatigue_rate_per_s"] * rate**4 - fatigue / n["fatigue_tau_s"]
+    d_rate = (jax.nn.sigmoid(current / n.gain_width) - rate) / n.rate_tau_s
+    d_bundle = (bundle_mean(rate, member_cell, member_bundle, n_bundles) - bundle_ot) / n.dendritic_tau_s
+    d_fatigue = n.fatigue_rate_per_s * rate**4 - fatigue / n.fatigue_tau_s
     return d_rate, d_bundle, d_fatigue
 
 

@@ -11,4 +11,4 @@ import jax.numpy as jnp
 
 
 def burst_release_mU_per_s(mean_rate, store_mU, pit):
-    return pit["release_gain_mU_per_s"] * mean_rate * jnp.clip(store_mU / pit["store_mU"], 0.0, 1.0)
+    return pit.release_gain_mU_per_s * mean_rate * jnp.clip(store_mU / pit.store_mU, 0.0, 1.0)

@@ -40,23 +40,23 @@ def _after(t, t_switch):
 
 def session_on(t, s):
     """1 while the pump or baby is at the breast (from `start_s` to `session_end_s`), else 0."""
-    return jnp.where(t >= s["start_s"], 1.0, 0.0) * jax.nn.sigmoid((s["session_end_s"] - t) / SWITCH_WIDTH_S)
+    return jnp.where(t >= s.start_s, 1.0, 0.0) * jax.nn.sigmoid((s.session_end_s - t) / SWITCH_WIDTH_S)
 
 
 def schedule(t, removed_mL, s, kind: str, pattern: str):
     """(peak vacuum [mmHg], baseline vacuum [mmHg], cycles per min) at time t."""
     if kind == "infant":
-        w = jax.nn.sigmoid((removed_mL - s["switch_volume_mL"]) / SWITCH_WIDTH_ML)
-        rate = (1.0 - w) * s["nonnutritive_cycles_per_min"] + w * s["nutritive_cycles_per_min"]
-        return s["peak_vacuum_mmHg"], s["baseline_vacuum_mmHg"], rate
-    w = _after(t, s["start_s"] + s["stimulation_duration_s"])
-    peak = (1.0 - w) * s["stimulation_vacuum_mmHg"] + w * s["expression_vacuum_mmHg"]
+        w = jax.nn.sigmoid((removed_mL - s.switch_volume_mL) / SWITCH_WIDTH_ML)
+        rate = (1.0 - w) * s.nonnutritive_cycles_per_min + w * s.nutritive_cycles_per_min
+        return s.peak_vacuum_mmHg, s.baseline_vacuum_mmHg, rate
+    w = _after(t, s.start_s + s.stimulation_duration_s)
+    peak = (1.0 - w) * s.stimulation_vacuum_mmHg + w * s.expression_vacuum_mmHg
     if pattern == "three_phase":
-        slow = w * (1.0 - _after(t, s["start_s"] + s["stimulation_duration_s"] + s["slow_phase_duration_s"]))
-        rate = (1.0 - w) * s["stimulation_cycles_per_min"] + slow * s["slow_phase_cycles_per_min"]
-        rate = rate + (w - slow) * s["expression_cycles_per_min"]
+        slow = w * (1.0 - _after(t, s.start_s + s.stimulation_duration_s + s.slow_phase_duration_s))
+        rate = (1.0 - w) * s.stimulation_cycles_per_min + slow * s.slow_phase_cycles_per_min
+        rate = rate + (w - slow) * s.expression_cycles_per_min
     else:
-        rate = (1.0 - w) * s["stimulation_cycles_per_min"] + w * s["expression_cycles_per_min"]
+        rate = (1.0 - w) * s.stimulation_cycles_per_min + w * s.expression_cycles_per_min
     return peak, jnp.zeros_like(peak), rate
 
 
@@ -65,8 +65,8 @@ def afferent_input(t, removed_mL, s, kind, pattern):
     with the stretch (peak vacuum relative to the reference) and sub-linearly with the rate
     (mechanoreceptors adapt)."""
     peak, base, rate = schedule(t, removed_mL, s, kind, pattern)
-    stretch = jnp.abs(peak) / s["reference_vacuum_mmHg"]
-    return session_on(t, s) * stretch * jnp.sqrt(rate / s["reference_cycles_per_min"])
+    stretch = jnp.abs(peak) / s.reference_vacuum_mmHg
+    return session_on(t, s) * stretch * jnp.sqrt(rate / s.reference_cycles_per_min)
 
 
 def vacuum_mmHg(t, phase_cycles, removed_mL, s, kind, pattern, resolved: bool):

@@ -176,7 +176,7 @@ def markdown(result) -> str:
         "",
         "## Assumptions every target rests on",
         "",
-        "Values no measurement pins down (status `assumption` in mer/parameters.py); each verdict above",
+        "Values no measurement pins down (status `assumption` in mer/parameters/); each verdict above",
         "holds under all of them.",
         "",
     ]

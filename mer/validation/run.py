@@ -10,16 +10,14 @@ import time
 import numpy as np
 
 from mer.config.compose import compose_config
-from mer.config.validate import ConfigError
 from mer.simulate import SolverError
 from mer.validation import metrics as vm
 from mer.validation.cohort import SESSIONS_MAX, flatten_mother_spec, mother_config, sample_mothers, solve_cohort
 from mer.validation.sensitivity import Sensitivity, assumption_sensitivity, lookup
-from mer.validation.targets import Target, Verdict, judge, load_targets
+from mer.validation.settings import CONTROL, VALIDATION_KEYS, check_cohort, select_targets
+from mer.validation.targets import Target, Verdict, judge
 from mer.validation.timing import interval_variation
 
-VALIDATION_KEYS = ("cohort", "targets", "conditions", "sensitivity")
-CONTROL = "pump"
 # per-mother ratios of a condition to the same mother's control session
 RATIOS = {
     "yield_ratio": "yield_g",
@@ -79,39 +77,6 @@ class ValidationResult:
     sensitivity: Sensitivity | None = None  # mer/validation/sensitivity.py, when asked for
 
 
-def select_targets(cfg: dict) -> list[Target]:
-    t = cfg["targets"]
-    targets = load_targets(t.get("file"), METRICS)
-    keep = set(t.get("include") or ())
-    roles = set(t.get("roles") or ("calibration", "validation"))
-    chosen = [x for x in targets if x.role in roles and (not keep or x.id in keep or x.scale in keep)]
-    if not chosen:
-        raise ConfigError(f"targets.include / targets.roles: no target left of {len(targets)} (include {sorted(keep)})")
-    return chosen
-
-
-def check_cohort(cfg: dict) -> None:
-    c = cfg["cohort"]
-    for key, least in (("n", 1), ("chunk", 1), ("condition_n", 1), ("resolution_check", 0), ("repeat_sessions", 1)):
-        if isinstance(c.get(key), bool) or not isinstance(c.get(key), int) or c[key] < least:
-            raise ConfigError(f"cohort.{key}: expected an integer >= {least}, got {c.get(key)!r}")
-    for name, cond in cfg["conditions"].items():
-        if not isinstance(cond, dict) or not isinstance(cond.get("overrides", []), list):
-            raise ConfigError(f"conditions.{name}.overrides: expected a list of Hydra overrides")
-    s = cfg.get("sensitivity") or {}
-    if not isinstance(s.get("run"), bool):
-        raise ConfigError(f"sensitivity.run: expected true or false, got {s.get('run')!r}")
-    if isinstance(s.get("n"), bool) or not isinstance(s.get("n"), int) or s["n"] < 1:
-        raise ConfigError(f"sensitivity.n: expected an integer >= 1, got {s.get('n')!r}")
-    for key in ("factor", "threshold"):
-        if isinstance(s.get(key), bool) or not isinstance(s.get(key), (int, float)) or not s[key] > 0:
-            raise ConfigError(f"sensitivity.{key}: expected a positive number, got {s.get(key)!r}")
-    if s["factor"] == 1:
-        raise ConfigError("sensitivity.factor: 1 scales nothing; expected a positive number other than 1")
-    if CONTROL not in cfg["conditions"]:
-        raise ConfigError(f"conditions: the control condition {CONTROL!r} is required (ratios are taken to it)")
-
-
 # metrics whose cohort means the resolution check compares (coarse breast against mer-simulate's)
 RESOLUTION_METRICS = (
     "yield_g",
@@ -132,7 +97,7 @@ def condition_values(batch, cfg: dict, condition: dict) -> tuple[dict, list]:
     """Per-mother metrics of one condition's batch, and each mother's ejection onsets."""
     setup = batch.setup
     roots = setup.tree.levels()[0]
-    density = float(setup.params["milk"]["density_g_per_mL"])
+    density = float(setup.params.milk.density_g_per_mL)
     sides = ["_left", "_right"] if setup.right is not None else [""]
     rows, onsets = [], []
     for k in range(batch.accepted_steps.shape[0]):
@@ -248,7 +213,7 @@ def run_validation(overrides=(), progress=None) -> ValidationResult:
     overrides = list(overrides)
     cfg = compose_config(overrides, "validate")
     check_cohort(cfg)
-    targets = select_targets(cfg)  # bad targets fail here, before anything runs
+    targets = select_targets(cfg, METRICS)  # bad targets fail here, before anything runs
     c = cfg["cohort"]
     mothers = sample_mothers(cfg["cohort"]["mother"], c["n"], c["seed"])
     mothers["storage_capacity_mL"] = mothers.get("params.alveoli.capacity_mL", np.full(c["n"], np.nan))

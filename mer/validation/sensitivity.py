@@ -1,5 +1,5 @@
 """Which assumptions each target depends on: every model value whose status is `assumption`
-(mer/parameters.py) scaled by `sensitivity.factor` in turn, the first `sensitivity.n` mothers
+(mer/parameters/) scaled by `sensitivity.factor` in turn, the first `sensitivity.n` mothers
 solved again in every condition the targets need, and each target's cohort statistic compared
 with the unperturbed one on the same mothers (those whose solves succeeded in both).
 
@@ -79,7 +79,7 @@ def scaled_values(cfg: dict, factor: float, mother_fields, only=()) -> tuple[dic
     assumptions = model_assumptions()
     unknown = sorted(set(only) - set(assumptions))
     if unknown:
-        raise ConfigError(f"sensitivity.only: {unknown} are not model assumptions (status in mer/parameters.py)")
+        raise ConfigError(f"sensitivity.only: {unknown} are not model assumptions (status in mer/parameters/)")
     for path in assumptions:
         spec = SPECS[path]
         if only and path not in only:
