@@ -37,7 +37,7 @@ def one(case: str) -> dict:
 
     setup = build(compose_config([]))
     run, ts, *_ = solver_for(setup)
-    params, structure = setup.pair()
+    params, structure = setup.args()
     if case in ("session", "grad_session"):
         config, saves = run.config, run._saves()
 

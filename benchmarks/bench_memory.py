@@ -28,9 +28,9 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 
+from mer.breasts import initial_state, make_vector_field, with_factors  # noqa: E402
 from mer.build import build  # noqa: E402
 from mer.config.compose import compose_config  # noqa: E402
-from mer.model import initial_state, make_vector_field, with_agent_factors  # noqa: E402
 from mer.solve import cast_floats  # noqa: E402
 
 
@@ -62,8 +62,8 @@ def evaluation(agents, precision, repeat):
     setup = build(compose_config([f"anatomy.n_alveoli={agents}", f"solver.precision={precision}"]))
     dtype = jnp.float64 if precision == "float64" else jnp.float32
     params, structure = cast_floats((setup.params, setup.structure), dtype)
-    structure = with_agent_factors(params, structure)  # once per solve, as mer.solve.solve does
-    field = jax.jit(make_vector_field(setup.tree, setup.central, setup.stimulus))
+    structure = with_factors(params, structure)  # once per solve, as mer.solve.solve does
+    field = jax.jit(make_vector_field(setup.trees, setup.central, setup.stimulus))
     y0 = initial_state(params, structure, setup.n_neurons, setup.n_bundles, setup.central)
     t = jnp.asarray(100.0, dtype)
     cost = field.lower(t, y0, (params, structure)).compile().cost_analysis()

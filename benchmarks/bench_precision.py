@@ -24,9 +24,15 @@ import mer
 from mer.build import build
 from mer.config.compose import compose_config
 from mer.outputs.metrics import ejection_onsets
+from mer.parameters import as_dict
 from mer.solve import solver_for
 
-GRADIENT_PARAMS = (("alveoli", "ec50_pM"), ("alveoli", "capacity_mL"), ("alveoli", "max_tension_mmHg"), ("neuro", "drive_gain"))
+GRADIENT_PARAMS = (
+    ("alveoli", "ec50_pM"),
+    ("alveoli", "capacity_mL"),
+    ("alveoli", "max_tension_mmHg"),
+    ("neuro", "drive_gain"),
+)
 
 
 def solve(overrides, precision):
@@ -49,6 +55,7 @@ def gradients(precision):
         return run(params, setup.structure)[0]["cumulative"][-1]
 
     grad = jax.grad(yield_g)(setup.params)
+    grad = as_dict(grad)
     return {f"{g}.{k}": float(grad[g][k]) for g, k in GRADIENT_PARAMS}
 
 

@@ -13,7 +13,6 @@ function; compilation is timed apart.
 from __future__ import annotations
 
 import argparse
-import copy
 import datetime
 import json
 import platform
@@ -28,9 +27,10 @@ from jax.flatten_util import ravel_pytree
 from scipy.integrate import solve_ivp
 
 import mer
+from mer.breasts import initial_state, make_vector_field, with_factors
 from mer.build import build
 from mer.config.compose import compose_config
-from mer.model import initial_state, make_vector_field, with_agent_factors
+from mer.parameters import as_dict, replace
 from mer.solve import solver_for
 
 # 20 differentiable parameters a fit or a sensitivity study would ask about
@@ -72,10 +72,9 @@ def timed(f, *args, repeat=3):
 
 
 def with_values(params, values):
-    params = copy.copy(params)
     for key, v in values.items():
         group, name = key.split(".")
-        params[group] = dict(params[group], **{name: v})
+        params = replace(params, group, **{name: v})
     return params
 
 
@@ -99,7 +98,7 @@ def main():
     ]
     setup = build(compose_config(overrides))
     run, *_ = solver_for(setup)
-    x0 = {k: setup.params[k.split(".")[0]][k.split(".")[1]] for k in PARAMS}
+    x0 = {k: as_dict(setup.params)[k.split(".")[0]][k.split(".")[1]] for k in PARAMS}
 
     def total_yield(values):
         return run(with_values(setup.params, values), setup.structure)[0]["cumulative"][-1]
@@ -136,10 +135,10 @@ def main():
     r["sequential_over_ensemble"] = r["sequential_s"] / r["ensemble_s"]
 
     # SciPy on the same vector field (jitted right-hand side and Jacobian), against diffrax
-    args = (setup.params, with_agent_factors(setup.params, setup.structure))
-    y0 = initial_state(setup.params, setup.structure, setup.n_neurons, setup.n_bundles, setup.central)
+    args = (setup.params, with_factors(setup.params, setup.structure))
+    y0 = initial_state(setup.params, args[1], setup.n_neurons, setup.n_bundles, setup.central)
     flat0, unravel = ravel_pytree(y0)
-    field = make_vector_field(setup.tree, setup.central, setup.stimulus)
+    field = make_vector_field(setup.trees, setup.central, setup.stimulus)
     f = jax.jit(lambda t, y: ravel_pytree(field(t, unravel(y), args))[0])
     f(0.0, flat0)
     for method in ("RK45",):  # explicit, as Tsit5; an implicit method would need the Jacobian

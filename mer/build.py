@@ -1,4 +1,5 @@
-"""From a resolved configuration to the arrays the model runs on."""
+"""From a resolved configuration to the arrays the model runs on: one central part (drive,
+neurons, pituitary, circulation) and a tuple of one or two breasts."""
 
 from __future__ import annotations
 
@@ -19,18 +20,30 @@ from mer.runtime import float64_on
 from mer.seeds import stream
 from mer.stimulus.pump import Stimulus
 
+SIDES = ("left", "right")  # the breasts' names with `breasts=2`, in the order of `Setup.breasts`
+
+
+@dataclasses.dataclass(frozen=True)
+class Breast:
+    """One breast's fixed parts: its duct tree (static: its topology selects compiled code), its
+    alveolar agents, and where its segments lie (nipple at the origin)."""
+
+    tree: DuctTree
+    population: AlveolarPopulation
+    segment_start_mm: np.ndarray  # (S, 3)
+    segment_end_mm: np.ndarray  # (S, 3)
+
 
 @dataclasses.dataclass(frozen=True)
 class Setup:
-    """Everything a solve needs: differentiable `params` (typed groups: mer.parameters), fixed
-    `structure`, static `tree`."""
+    """Everything a solve needs: differentiable `params` (mer.parameters.Params: the central groups
+    once, one Gland per breast), fixed `structure` (the central draws, and under "breasts" one
+    dict of agent and duct arrays per breast), and the static parts: the `breasts` (one or two),
+    the release mode, the neurons, the stimulus and the plasma model."""
 
-    segment_start_mm: np.ndarray  # (S, 3) segment start points (nipple at the origin)
-    segment_end_mm: np.ndarray  # (S, 3)
     params: Params
     structure: dict
-    tree: DuctTree
-    population: AlveolarPopulation
+    breasts: tuple[Breast, ...]
     mode: str
     n_neurons: int
     n_bundles: int
@@ -38,18 +51,39 @@ class Setup:
     solver: dict
     stimulus: Stimulus = Stimulus()
     plasma_compartments: int = 1  # a static switch (mer/circulation/plasma.py), not a parameter
-    right: Setup | None = None  # the right breast with `breasts=2` (mer/breasts.py); this one is the left
 
     @property
     def central(self) -> Central:
         """The static switches of the shared part (release mode, plasma model)."""
         return Central(self.mode, self.plasma_compartments)
 
-    def pair(self):
-        """(params, structure) as the solve takes them: one breast's, or (left, right) pairs."""
-        if self.right is None:
-            return self.params, self.structure
-        return (self.params, self.right.params), (self.structure, self.right.structure)
+    @property
+    def trees(self) -> tuple[DuctTree, ...]:
+        return tuple(b.tree for b in self.breasts)
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        """The breasts' names: ("left", "right") with two, ("",) with one."""
+        return SIDES if len(self.breasts) == 2 else ("",)
+
+    def _one(self) -> Breast:
+        if len(self.breasts) != 1:
+            raise ValueError("this setup has two breasts: read setup.breasts[k] (0 left, 1 right)")
+        return self.breasts[0]
+
+    @property
+    def tree(self) -> DuctTree:
+        """The duct tree of a one-breast setup (with two, `breasts[k].tree`)."""
+        return self._one().tree
+
+    @property
+    def population(self) -> AlveolarPopulation:
+        """The agents of a one-breast setup (with two, `breasts[k].population`)."""
+        return self._one().population
+
+    def args(self):
+        """(params, structure), as the solve takes them."""
+        return self.params, self.structure
 
 
 def _anatomy(an, params, seed, breast):
@@ -72,24 +106,13 @@ def _anatomy(an, params, seed, breast):
 
 
 def build(cfg: dict) -> Setup:
-    """Build a model from a plain-dict configuration (see configs/simulate.yaml); with
-    `breasts: 2` the returned Setup is the left breast and holds the right one in `right`.
-    A float64 model (`solver.precision`, the default) switches JAX's 64-bit mode on first."""
+    """Build a model from a plain-dict configuration (see configs/simulate.yaml): one central part
+    and `breasts` (1 or 2) breasts, each drawn from its own streams of the mother's `seed`
+    (mer.seeds: a different generated anatomy, or for the average anatomy the same tree with other
+    agents). A float64 model (`solver.precision`, the default) switches JAX's 64-bit mode on first."""
     if cfg.get("solver", {}).get("precision", "float64") == "float64":
         float64_on()
-    setup = build_breast(cfg, breast=0)
-    if int(cfg.get("breasts", 1)) == 2:
-        # the right breast draws from its own streams of the mother's seed (mer.seeds): a different
-        # generated anatomy, or for the average anatomy the same tree with other agents
-        setup = dataclasses.replace(setup, right=build_breast(cfg, breast=1))
-    return setup
-
-
-def build_breast(cfg: dict, breast: int = 0) -> Setup:
-    """One breast (and the shared physiology) from the configuration; its anatomy and agents are
-    drawn from the mother's `seed`, in the streams of breast `breast` (0 left, 1 right)."""
     seed = int(cfg["seed"])
-    params = {k: dict(v) for k, v in cfg["params"].items()}
     neuro = dict(cfg["neuro"])
     mode = neuro.pop("mode")
     n_neurons = int(neuro.pop("n_neurons", 0))
@@ -98,19 +121,65 @@ def build_breast(cfg: dict, breast: int = 0) -> Setup:
     stim = Stimulus(
         stimulus.pop("kind"), stimulus.pop("pattern", "two_phase"), stimulus.pop("resolution") == "resolved"
     )
-    params["neuro"] = neuro
-    params["stimulus"] = stimulus
-    params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
-    compartments = 1 + int(params["circulation"]["two_compartment"])
+    glands, breasts, structures = [], [], []
+    for k in range(int(cfg.get("breasts", 1))):
+        params = {g: dict(v) for g, v in cfg["params"].items()}
+        params["neuro"], params["stimulus"] = dict(neuro), dict(stimulus)
+        # the same intervention on each breast's copy: its central part is the same in every copy
+        params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
+        breast, structure = _breast(an, params, seed, k)
+        glands.append(params)
+        breasts.append(breast)
+        structures.append(structure)
+    central = glands[0]
+    params = from_config(
+        {g: v for g, v in central.items() if g not in ("neuro", "stimulus")},
+        central["neuro"],
+        central["stimulus"],
+        mode,
+        stim.kind,
+        tuple({g: v for g, v in p.items() if g not in ("neuro", "stimulus")} for p in glands),
+    )
+    return Setup(
+        params,
+        {**_central_structure(cfg, mode, n_neurons, n_bundles), "breasts": tuple(structures)},
+        tuple(breasts),
+        mode,
+        n_neurons,
+        n_bundles,
+        float(cfg["duration_s"]),
+        dict(cfg["solver"]),
+        stim,
+        1 + int(central["circulation"]["two_compartment"]),
+    )
+
+
+def _central_structure(cfg, mode, n_neurons, n_bundles) -> dict:
+    """The central part's draws: the OT neurons' membership and excitability, and the session's
+    fluctuation of the afferent drive (one mother's neurons, however many breasts)."""
+    if mode != "network":
+        return {}
+    cell, bundle = bundle_membership(n_neurons, n_bundles)
+    rng = stream(int(cfg["seed"]), "neurons")
+    draws = fluctuation_draws(int(cfg.get("session_seed", 0)))
+    return {
+        "member_cell": jnp.asarray(cell),
+        "member_bundle": jnp.asarray(bundle),
+        "z_excitability": jnp.asarray(rng.standard_normal(n_neurons)),
+        **{k: jnp.asarray(v) for k, v in draws.items()},
+    }
+
+
+def _breast(an, params, seed, breast) -> tuple[Breast, dict]:
+    """Breast `breast` (0 left, 1 right): its anatomy and agents from its streams of `seed`, and
+    its arrays; may set its drawn storage capacity in `params`."""
     tree, pore_scale, start, end = _anatomy(an, params, seed, breast)
-    params = from_config(params, params.pop("neuro"), params.pop("stimulus"), mode, stim.kind)
     pop = build_population(
         an["n_alveoli"], tree.n_lobules, an["gap_junction_neighbours"], stream(seed, "agents", breast)
     )
     # the model sums each lobule's agents as a block (mer/alveoli/lobules.py): the layout must be it
     if not np.array_equal(pop.lobule, np.sort(np.arange(pop.n_agents) % tree.n_lobules)):
         raise ValueError("anatomy: the agents are not in lobule blocks, larger blocks first (mer/alveoli/lobules.py)")
-
     structure = {
         "agent_lobule": jnp.asarray(pop.lobule, dtype=jnp.int32),
         "ring_partners": jnp.asarray(pop.ring_partners, dtype=jnp.int32),
@@ -123,26 +192,4 @@ def build_breast(cfg: dict, breast: int = 0) -> Setup:
         "duct_length_mm": jnp.asarray(tree.length_mm),
         "pore_scale": jnp.asarray(pore_scale),
     }
-    if mode == "network":
-        cell, bundle = bundle_membership(n_neurons, n_bundles)
-        rng = stream(seed, "neurons")  # central: one mother's neurons whichever breast is built
-        structure["member_cell"] = jnp.asarray(cell)
-        structure["member_bundle"] = jnp.asarray(bundle)
-        structure["z_excitability"] = jnp.asarray(rng.standard_normal(n_neurons))
-        draws = fluctuation_draws(int(cfg.get("session_seed", 0)))
-        structure.update({k: jnp.asarray(v) for k, v in draws.items()})
-    return Setup(
-        start,
-        end,
-        params,
-        structure,
-        tree,
-        pop,
-        mode,
-        n_neurons,
-        n_bundles,
-        float(cfg["duration_s"]),
-        dict(cfg["solver"]),
-        stim,
-        compartments,
-    )
+    return Breast(tree, pop, start, end), structure

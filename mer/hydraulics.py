@@ -19,13 +19,13 @@ from mer.ducts.wall import area_ratio_rate
 from mer.stimulus.pump import PUMP, vacuum_mmHg
 
 
-def duct_radius_mm(y, params, structure):
+def duct_radius_mm(y, gland, structure):
     """Current duct radius: unloaded radius x tone x sqrt(area ratio)."""
-    return structure["duct_radius_mm"] * params.ducts.tone * jnp.sqrt(y["duct_area_ratio"])
+    return structure["duct_radius_mm"] * gland.ducts.tone * jnp.sqrt(y["duct_area_ratio"])
 
 
-def unloaded_volume_mL(params, structure):
-    r0 = structure["duct_radius_mm"] * params.ducts.tone
+def unloaded_volume_mL(gland, structure):
+    r0 = structure["duct_radius_mm"] * gland.ducts.tone
     return jnp.pi * r0**2 * structure["duct_length_mm"] * 1.0e-3  # mm^3 -> mL
 
 
@@ -40,20 +40,21 @@ def stimulus_vacuum(t, y, params, stim):
     return vacuum_mmHg(t, y["suck_phase"], y["removed"], params.stimulus, stim.kind, stim.pattern, stim.resolved)
 
 
-def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
-    """Alveolar pressures and the duct tree's quasi-steady flows at one instant. `structure` holds
+def mammary_fluxes(t, y, params, gland, structure, tree: DuctTree, stim=PUMP):
+    """Alveolar pressures and the duct tree's quasi-steady flows of one breast at one instant
+    (`gland`, `structure` and `tree` that breast's; `params` for the stimulus). `structure` holds
     the per-solve agent factors (`with_agent_factors`; mer.solve.solve adds them)."""
     if "agent_share" not in structure:
-        raise KeyError("structure: the per-agent factors are missing; pass with_agent_factors(params, structure)")
-    a = params.alveoli
+        raise KeyError("structure: the per-agent factors are missing; pass with_agent_factors(gland, structure)")
+    a = gland.alveoli
     share = structure["agent_share"]
     tension = tension_mmHg(y["activation"], structure["myoepithelial_complement"], a)
-    external = compression_mmHg(t, params.compression)  # presses on alveoli and ducts alike
+    external = compression_mmHg(t, gland.compression)  # presses on alveoli and ducts alike
     pressure = pressure_mmHg(y["fullness"], tension, a, external)
-    wall = params.duct_wall
-    d = params.ducts
+    wall = gland.duct_wall
+    d = gland.ducts
     g_out = outlet_conductance(share, y["fullness"], tension, a) * d.tone**4  # ductules share duct tone
-    radius = duct_radius_mm(y, params, structure)
+    radius = duct_radius_mm(y, gland, structure)
     g_seg = poiseuille_conductance(radius, structure["duct_length_mm"], d.milk_viscosity_mPa_s)
     g_pore = (
         poiseuille_conductance(d.pore_radius_mm * structure["pore_scale"], d.pore_length_mm, d.milk_viscosity_mPa_s)
@@ -70,7 +71,7 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
     # through the pores as opened -> pressures and flows (mass conserved exactly)
     p_still, p_pore_still, _ = solve_tree(tree, g_seg, g_pore, src_a, src_b, p_vac)
     d_area = area_ratio_rate(y["duct_area_ratio"], p_still - external, wall)
-    storage = d_area * unloaded_volume_mL(params, structure)
+    storage = d_area * unloaded_volume_mL(gland, structure)
     g_pore = g_pore * pore_opening(p_pore_still[tree.levels()[0]] - p_vac, d)
     p_dist, p_prox, q_seg = solve_tree(tree, g_seg, g_pore, src_a - storage, src_b, p_vac)
     # 3) removal is one-way (a pump's valve, an infant's swallow): a pore whose flow would run back
@@ -83,7 +84,7 @@ def mammary_fluxes(t, y, params, structure, tree: DuctTree, stim=PUMP):
     return {
         "duct_radius": radius,
         "duct_area_rate": d_area,
-        "duct_volume": y["duct_area_ratio"] * unloaded_volume_mL(params, structure),
+        "duct_volume": y["duct_area_ratio"] * unloaded_volume_mL(gland, structure),
         "share": share,
         "tension": tension,
         "pressure": pressure,

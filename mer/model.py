@@ -1,16 +1,16 @@
-"""The whole reflex as one vector field: stimulus -> neurons -> pituitary -> plasma -> alveoli -> ducts.
+"""The reflex's two parts: the central part (stimulus -> neurons -> pituitary -> plasma) and one
+breast (alveoli -> ducts -> pores); mer/breasts.py joins one central part and one or two breasts
+into the vector field.
 
-State (a dict of arrays, leading axis = agent where per-agent):
-  afferent_drive [-], neuron_rate (Nn,) [-], bundle_ot (Nb,) [-], neuron_fatigue (Nn,) [-],
-  pituitary_store [mU], plasma_ot [pM], peripheral_ot [pM], arterial_transit (6,) [pM] (plasma OT on
-  its way to the breast), atosiban [ng/mL], fullness (N,) [-], activation (N,) [-],
-  recovery (N,) [-], desensitised (N,) [-], duct_area_ratio (S,) [-] (lumen area over unloaded),
-  removed [mL], secreted [mL], suck_phase [cycles] (pump or suck cycles completed).
-`params` is a `mer.parameters.Params` of typed groups (differentiable; read as `params.alveoli.hill`);
-`structure` holds index arrays and seeded draws (not differentiated); `tree` (static, closed over)
-fixes the sweep order.
-`central_rhs` moves the shared part, `breast_rhs` one breast (MAMMARY_KEYS); mer/breasts.py puts
-two breasts on one central part.
+Central state: afferent_drive [-], neuron_rate (Nn,) [-], bundle_ot (Nb,) [-], neuron_fatigue (Nn,)
+[-], pituitary_store [mU], plasma_ot [pM], peripheral_ot [pM], arterial_transit (6,) [pM] (plasma
+OT on its way to the breasts), atosiban [ng/mL]. One breast's state (MAMMARY_KEYS, leading axis =
+agent where per-agent): fullness (N,) [-], activation (N,) [-], recovery (N,) [-], desensitised
+(N,) [-], duct_area_ratio (S,) [-] (lumen area over unloaded), removed [mL], secreted [mL],
+suck_phase [cycles] (pump or suck cycles completed).
+`params` is a `mer.parameters.Params` (the central groups, read as `params.circulation.basal_pM`;
+each breast's `gland`, read as `gland.alveoli.hill`); `structure` holds index arrays and seeded
+draws (not differentiated); `tree` (static, closed over) fixes the sweep order.
 """
 
 from __future__ import annotations
@@ -36,28 +36,30 @@ from mer.neuro.fluctuation import drive_factor
 from mer.neuro.network import network_rhs, synchrony
 from mer.neuro.pituitary import burst_release_mU_per_s
 from mer.neuro.pulses import pulse_release_mU_per_s
-from mer.stimulus.pump import PUMP, afferent_input, cycle_rate_per_s
+from mer.stimulus.pump import cycle_rate_per_s
 
 
-def agent_shares(params, structure):
-    """Each agent's share of the breast's storage capacity (log-normal heterogeneity)."""
-    w = jnp.exp(params.alveoli.capacity_sd * structure["z_capacity"])
+def agent_shares(gland, structure):
+    """Each agent's share of the breast's storage capacity (log-normal heterogeneity); `gland` and
+    `structure` one breast's."""
+    w = jnp.exp(gland.alveoli.capacity_sd * structure["z_capacity"])
     return w / jnp.sum(w)
 
 
-def myoepithelial_complement(params, structure):
-    sd = params.alveoli.myoepithelium_sd
+def myoepithelial_complement(gland, structure):
+    sd = gland.alveoli.myoepithelium_sd
     return jnp.exp(sd * structure["z_myoepithelium"] - 0.5 * sd**2)
 
 
-def with_agent_factors(params, structure):
-    """`structure` with the per-agent factors that depend on the parameters alone (each agent's
-    share of the storage capacity, its myoepithelial complement), computed once per solve rather
-    than in every evaluation of the vector field: they were two of its eight exps per agent."""
+def with_agent_factors(gland, structure):
+    """One breast's `structure` with the per-agent factors that depend on the parameters alone
+    (each agent's share of the storage capacity, its myoepithelial complement), computed once per
+    solve rather than in every evaluation of the vector field: they were two of its eight exps per
+    agent."""
     return {
         **structure,
-        "agent_share": agent_shares(params, structure),
-        "myoepithelial_complement": myoepithelial_complement(params, structure),
+        "agent_share": agent_shares(gland, structure),
+        "myoepithelial_complement": myoepithelial_complement(gland, structure),
     }
 
 
@@ -95,15 +97,12 @@ MAMMARY_KEYS = (
 )
 
 
-def central_rhs(t, y, params, structure, central: Central, stim, afferent=None):
+def central_rhs(t, y, params, structure, central: Central, afferent=None):
     """Derivatives of the shared state: afferent drive, OT neurons, pituitary store, plasma OT, atosiban.
-    `afferent`: the nipples' afferent input when given (both breasts: mer/breasts.py), else this breast's."""
+    `afferent`: the nipples' afferent input (mer.breasts.nipple_afferent; with neuro=network)."""
     dy = {}
-    s = params.stimulus
     if central.release == "network":
         n = params.neuro
-        if afferent is None:
-            afferent = afferent_input(t, y["removed"], s, stim.kind, stim.pattern)
         # conditioned drive (the mother expects the feed) acts from t = 0, before the stimulus
         # starts at stimulus.start_s (anticipatory release: McNeilly et al. 1983)
         fluctuation = drive_factor(t, structure["drive_mode_z"], structure["drive_mode_phase"], n)
@@ -132,9 +131,10 @@ def central_rhs(t, y, params, structure, central: Central, stim, afferent=None):
     return dy
 
 
-def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
-    """Derivatives of one breast's state (MAMMARY_KEYS), given the shared plasma OT and atosiban in `y`."""
-    a = params.alveoli
+def breast_rhs(t, y, params, gland, structure, tree: DuctTree, stim):
+    """Derivatives of one breast's state (MAMMARY_KEYS), given the shared plasma OT and atosiban in
+    `y`; `gland`, `structure` and `tree` that breast's."""
+    a = gland.alveoli
     dy = {"suck_phase": cycle_rate_per_s(t, y["removed"], params.stimulus, stim.kind, stim.pattern)}
     antagonist = free_nM(y["atosiban"], params.atosiban)
     log_ec50_pM = log_ec50(y["fullness"], structure["z_sensitivity"], structure["z_lobule_sensitivity"], antagonist, a)
@@ -148,7 +148,7 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
         y["activation"], y["recovery"], signal, y["fullness"], coupling, a
     )
 
-    m = mammary_fluxes(t, y, params, structure, tree, stim)
+    m = mammary_fluxes(t, y, params, gland, structure, tree, stim)
     capacity = a.capacity_mL * m["share"]
     secretion = secretion_mL_per_s(m["share"], y["fullness"], a)
     dy["fullness"] = (secretion - m["alveolar_outflow"]) / capacity
@@ -158,32 +158,19 @@ def breast_rhs(t, y, params, structure, tree: DuctTree, stim):
     return dy
 
 
-def make_vector_field(tree: DuctTree, central: Central, stim=PUMP):
-    """Vector field f(t, y, (params, structure)) for diffrax; `central` the static switches of the
-    shared part (`Central`), `stim` the Stimulus (mer/stimulus/pump.py)."""
-
-    def vector_field(t, y, args):
-        params, structure = args
-        dy = central_rhs(t, y, params, structure, central, stim)
-        dy.update(breast_rhs(t, y, params, structure, tree, stim))
-        return {k: dy[k] for k in y}
-
-    return vector_field
-
-
-def breast_outputs(t, y, params, structure, tree: DuctTree, stim):
+def breast_outputs(t, y, params, gland, structure, tree: DuctTree, stim):
     """One breast's saved outputs: flow, yield, balance terms, alveolar activity and pressure."""
-    m = mammary_fluxes(t, y, params, structure, tree, stim)
-    density = params.milk.density_g_per_mL
+    m = mammary_fluxes(t, y, params, gland, structure, tree, stim)
+    density = gland.milk.density_g_per_mL
     return {
         "flow": m["nipple_outflow"] * density,
         "cumulative": y["removed"] * density,
         "removed_ml": y["removed"],
         "secreted_ml": y["secreted"],
-        "remaining_ml": jnp.sum(params.alveoli.capacity_mL * m["share"] * y["fullness"]) + jnp.sum(m["duct_volume"]),
+        "remaining_ml": jnp.sum(gland.alveoli.capacity_mL * m["share"] * y["fullness"]) + jnp.sum(m["duct_volume"]),
         "active_fraction": active_fraction(y["activation"], m["share"]),
         # share of the myoepithelium contracting in step: active alveoli x basket coherence (Cx43)
-        "alveolar_synchrony": coherence(params.alveoli) * active_fraction(y["activation"], m["share"]),
+        "alveolar_synchrony": coherence(gland.alveoli) * active_fraction(y["activation"], m["share"]),
         "alveolar_pressure": jnp.sum(m["share"] * m["pressure"]),
         # the rise of intramammary pressure that contraction adds (what a catheter records
         # above the resting pressure; Cobo 1973 scored the ejection response by it)
@@ -216,21 +203,29 @@ def central_outputs(t, y, params, structure, central: Central):
     return out
 
 
-def make_observer(tree: DuctTree, central: Central, stim=PUMP):
-    """Scalar outputs saved on the fine grid (flow, OT, release, synchrony, balance terms)."""
+def central_state(params, structure, n_neurons, n_bundles, central: Central, dtype):
+    """The shared state at t = 0: basal plasma OT, a full pituitary store, resting neurons."""
+    c = params.circulation
+    zero = jnp.zeros((), dtype=dtype)
+    y = {
+        "pituitary_store": params.pituitary.store_mU + zero,
+        "plasma_ot": c.basal_pM + zero,
+        "peripheral_ot": basal_peripheral_pM(c, central.plasma_compartments) + zero,
+        "arterial_transit": jnp.full(TRANSIT_STAGES, c.basal_pM, dtype=dtype),
+        "atosiban": initial_ng_per_mL(params.atosiban) + zero,
+    }
+    if central.release == "network":
+        y["afferent_drive"] = zero
+        y["neuron_rate"] = jnp.zeros(n_neurons, dtype=dtype)
+        y["bundle_ot"] = jnp.zeros(n_bundles, dtype=dtype)
+        y["neuron_fatigue"] = jnp.zeros(n_neurons, dtype=dtype)
+    return y
 
-    def observe(t, y, args):
-        params, structure = args
-        return {
-            **breast_outputs(t, y, params, structure, tree, stim),
-            **central_outputs(t, y, params, structure, central),
-        }
 
-    return observe
-
-
-def initial_state(params, structure, n_neurons, n_bundles, central: Central):
-    a = params.alveoli
+def breast_state(params, gland, structure):
+    """One breast's state at t = 0 (MAMMARY_KEYS): its drawn fullness, receptors at basal OT,
+    relaxed myoepithelium, unloaded ducts."""
+    a = gland.alveoli
     c = params.circulation
     z = structure["z_fullness"]
     fullness = jax.nn.sigmoid(jnp.log(a.initial_fullness / (1.0 - a.initial_fullness)) + a.fullness_sd * z)
@@ -244,12 +239,7 @@ def initial_state(params, structure, n_neurons, n_bundles, central: Central):
     )
     theta0 = occupancy(c.mammary_delivery * c.basal_pM, log_ec50_pM, a.hill)
     zero = jnp.zeros((), dtype=fullness.dtype)
-    y = {
-        "pituitary_store": params.pituitary.store_mU + zero,
-        "plasma_ot": c.basal_pM + zero,
-        "peripheral_ot": basal_peripheral_pM(c, central.plasma_compartments) + zero,
-        "arterial_transit": jnp.full(TRANSIT_STAGES, c.basal_pM, dtype=fullness.dtype),
-        "atosiban": atosiban + zero,
+    return {
         "fullness": fullness,
         "activation": jnp.zeros_like(fullness),
         "recovery": jnp.ones_like(fullness),
@@ -259,9 +249,3 @@ def initial_state(params, structure, n_neurons, n_bundles, central: Central):
         "duct_area_ratio": jnp.ones_like(structure["duct_radius_mm"]),  # unloaded at the start
         "suck_phase": zero,  # pump or suck cycles completed
     }
-    if central.release == "network":
-        y["afferent_drive"] = zero
-        y["neuron_rate"] = jnp.zeros(n_neurons, dtype=fullness.dtype)
-        y["bundle_ot"] = jnp.zeros(n_bundles, dtype=fullness.dtype)
-        y["neuron_fatigue"] = jnp.zeros(n_neurons, dtype=fullness.dtype)
-    return y

@@ -11,7 +11,6 @@ import equinox as eqx
 import jax
 import numpy as np
 
-from mer.breasts import SIDES
 from mer.build import Setup, build
 from mer.config.compose import compose_config
 from mer.config.validate import validate
@@ -43,23 +42,47 @@ def solver_failure(message: str, cfg: dict) -> str:
 
 
 @dataclasses.dataclass
+class BreastResult:
+    """One breast's part of a session: its mass balance and metrics, its agents and duct tree."""
+
+    side: str  # "left" or "right" with two breasts; "" with one
+    balance: dict
+    metrics: dict
+    alveoli: dict  # fullness, activation: (time, agent) on Result.alveoli_time
+    tree: dict  # radius [mm], pressure_in / pressure_out [mmHg], flow [mL/s]: (time, segment)
+
+
+@dataclasses.dataclass
 class Result:
-    """One simulated session. `timeseries` and `alveoli` hold NumPy arrays (units in UNITS)."""
+    """One simulated session: `timeseries`, `balance` and `metrics` of all breasts together (with
+    two, `timeseries` also holds each one's curves as `<name>_left` / `_right`), and `breasts`, one
+    BreastResult per breast. NumPy arrays, units in UNITS."""
 
     config: dict
     setup: Setup
     time: np.ndarray
     timeseries: dict
     alveoli_time: np.ndarray
-    alveoli: dict
     tree_time: np.ndarray
-    tree: dict  # radius [mm], pressure_in / pressure_out [mmHg], flow [mL/s], (time, segment)
     balance: dict
     metrics: dict
     stats: dict
-    # with `breasts=2`: {"left": ..., "right": ...}, each with its "balance", "metrics", "alveoli"
-    # and "tree" (the fields above then hold the totals, and the left breast's agents and tree)
-    breasts: dict = dataclasses.field(default_factory=dict)
+    breasts: tuple[BreastResult, ...]
+
+    def _one(self) -> BreastResult:
+        if len(self.breasts) != 1:
+            raise ValueError("this session has two breasts: read result.breasts[k] (0 left, 1 right)")
+        return self.breasts[0]
+
+    @property
+    def alveoli(self) -> dict:
+        """The agents of a one-breast session (with two, `breasts[k].alveoli`)."""
+        return self._one().alveoli
+
+    @property
+    def tree(self) -> dict:
+        """The duct tree of a one-breast session (with two, `breasts[k].tree`)."""
+        return self._one().tree
 
 
 UNITS = {
@@ -109,11 +132,11 @@ def simulate(cfg_or_overrides=None) -> Result:
         "solving %g s: %d alveolus agents, %d duct segments, neuro=%s%s (the first run of a shape compiles first)",
         cfg["duration_s"],
         cfg["anatomy"]["n_alveoli"],
-        setup.tree.n_segments,
+        sum(tree.n_segments for tree in setup.trees),
         setup.mode,
-        ", both breasts" if setup.right is not None else "",
+        ", both breasts" if len(setup.breasts) == 2 else "",
     )
-    args = setup.pair()
+    args = setup.args()
     start = time.perf_counter()
     # compiled before the clock starts, so solve_wall_s is the solve alone (a warm process reads
     # the traced program back, mer/programs.py). A stand-in solver without `compiled`
@@ -150,22 +173,21 @@ def simulate(cfg_or_overrides=None) -> Result:
         )
     if setup.stimulus.resolved:
         series = balance_flow(ts, series)
-    density = float(setup.params.milk.density_g_per_mL)
+    density = float(setup.params.breasts[0].milk.density_g_per_mL)
     balance = mass_balance(series)
     metrics = session_metrics(ts, series["flow"], series["cumulative"], balance["initial_ml"], density)
     metrics["alveolar_synchrony"] = float(np.max(series["alveolar_synchrony"]))
     metrics["neuron_synchrony"] = float(np.max(series["neuron_synchrony"]))
     metrics.update(shares_at_peak_flow(ts, series["flow"], series["pressure_drop"]))
     stats = {"accepted_steps": int(accepted), "rejected_steps": int(rejected), "solve_wall_s": wall}
-    breasts = {}
-    if setup.right is not None:
-        for side in SIDES:
-            b = mass_balance(series, f"_{side}")
-            m = session_metrics(ts, series[f"flow_{side}"], series[f"cumulative_{side}"], b["initial_ml"], density)
-            m.update(shares_at_peak_flow(ts, series[f"flow_{side}"], series[f"pressure_drop_{side}"]))
-            breasts[side] = {"balance": b, "metrics": m, "alveoli": agents[side], "tree": ducts[side]}
-        agents, ducts = agents["left"], ducts["left"]
-    return Result(cfg, setup, ts, series, ts_agents, agents, ts_tree, ducts, balance, metrics, stats, breasts)
+    breasts = []
+    for k, side in enumerate(setup.sides):
+        suffix = f"_{side}" if side else ""
+        b = mass_balance(series, suffix)
+        m = session_metrics(ts, series["flow" + suffix], series["cumulative" + suffix], b["initial_ml"], density)
+        m.update(shares_at_peak_flow(ts, series["flow" + suffix], series["pressure_drop" + suffix]))
+        breasts.append(BreastResult(side, b, m, agents[k], ducts[k]))
+    return Result(cfg, setup, ts, series, ts_agents, ts_tree, balance, metrics, stats, tuple(breasts))
 
 
 def balance_flow(ts, series):

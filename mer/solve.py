@@ -17,11 +17,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from mer import programs
-from mer.breasts import make_pair_ducts, make_pair_observer, make_pair_vector_field, pair_agents, pair_initial_state
+from mer.breasts import agents, initial_state, make_ducts, make_observer, make_vector_field, make_yield, with_factors
 from mer.build import Setup
 from mer.ducts.tree import DuctTree
-from mer.hydraulics import mammary_fluxes
-from mer.model import Central, initial_state, make_observer, make_vector_field, with_agent_factors
+from mer.model import Central
 from mer.stimulus.pump import Stimulus
 
 
@@ -56,13 +55,13 @@ def cast_floats(tree, dtype):
 
 @dataclasses.dataclass(frozen=True)
 class SolveConfig:
-    """What fixes a compiled solve. `tree` is one DuctTree, or a (left, right) pair for both
-    breasts (mer/breasts.py): only its topology enters the compiled code (radii and lengths travel
-    in `structure`), which is why DuctTree compares by topology. `outputs`: "session" saves the
+    """What fixes a compiled solve. `trees`: one DuctTree per breast (mer/breasts.py): only their
+    topology enters the compiled code (radii and lengths travel in `structure`), which is why
+    DuctTree compares by topology. `outputs`: "session" saves the
     curves, the agents and the ducts on three grids; "yield" saves flow [g/s] and cumulative [g]
     on one (the fit). `adjoint`: "reverse" (checkpointed) or "forward" (the fit's Jacobian)."""
 
-    tree: DuctTree | tuple[DuctTree, DuctTree]
+    trees: tuple[DuctTree, ...]
     mode: str  # where the OT comes from: "network" or "pulses" (mer.model.Central)
     stim: Stimulus
     n_neurons: int
@@ -86,7 +85,7 @@ def config_for(setup: Setup, **changes) -> SolveConfig:
     """The SolveConfig of `setup`, with `changes` to its fields."""
     s = setup.solver
     config = SolveConfig(
-        setup.tree if setup.right is None else (setup.tree, setup.right.tree),
+        setup.trees,
         setup.mode,
         setup.stimulus,
         setup.n_neurons,
@@ -102,36 +101,13 @@ def config_for(setup: Setup, **changes) -> SolveConfig:
 
 
 def _session_saves(c: SolveConfig):
-    """(observe, agents, ducts) for the session outputs, and the initial state."""
-    if isinstance(c.tree, tuple):
-        return (
-            (make_pair_observer(c.tree, c.central, c.stim), pair_agents, make_pair_ducts(c.tree, c.stim)),
-            pair_initial_state,
-        )
-
-    def agents(t, y, args):
-        return {"fullness": y["fullness"], "activation": y["activation"]}
-
-    def ducts(t, y, args):
-        m = mammary_fluxes(t, y, *args, c.tree, c.stim)
-        return {
-            "radius": m["duct_radius"],
-            "pressure_in": m["p_distal"],
-            "pressure_out": m["p_proximal"],
-            "flow": m["segment_flow"],
-        }
-
-    return (make_observer(c.tree, c.central, c.stim), agents, ducts), initial_state
+    """(observe, agents, ducts) for the session outputs."""
+    return make_observer(c.trees, c.central, c.stim), agents, make_ducts(c.trees, c.stim)
 
 
 def _yield_saves(c: SolveConfig):
-    def observe(t, y, args):
-        params, structure = args
-        m = mammary_fluxes(t, y, params, structure, c.tree, c.stim)
-        density = params.milk.density_g_per_mL
-        return m["nipple_outflow"] * density, y["removed"] * density
-
-    return (observe,), initial_state
+    """flow and cumulative yield of all breasts (the fit's outputs)."""
+    return (make_yield(c.trees, c.stim),)
 
 
 @eqx.filter_jit
@@ -144,15 +120,10 @@ def solve(config: SolveConfig, params, structure, saves: tuple):
     times it never reached hold inf, and `succeeded` is False."""
     dtype = DTYPES[config.precision]
     params, structure, saves = cast_floats((params, structure, saves), dtype)
-    if isinstance(config.tree, tuple):
-        structure = tuple(with_agent_factors(p, s) for p, s in zip(params, structure))
-    else:
-        structure = with_agent_factors(params, structure)
-    fns, start_state = (_session_saves if config.outputs == "session" else _yield_saves)(config)
-    vector_field = (make_pair_vector_field if isinstance(config.tree, tuple) else make_vector_field)(
-        config.tree, config.central, config.stim
-    )
-    y0 = start_state(params, structure, config.n_neurons, config.n_bundles, config.central)
+    structure = with_factors(params, structure)
+    fns = (_session_saves if config.outputs == "session" else _yield_saves)(config)
+    vector_field = make_vector_field(config.trees, config.central, config.stim)
+    y0 = initial_state(params, structure, config.n_neurons, config.n_bundles, config.central)
     sol = diffrax.diffeqsolve(
         diffrax.ODETerm(vector_field),
         diffrax.Tsit5(),
@@ -191,7 +162,7 @@ def _trimmed(tree, n: int, axis: int = 0):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class SessionSolver:
-    """`solver_for`'s answer: call it with (params, structure) (pairs with both breasts) for
+    """`solver_for`'s answer: call it with (params, structure) (`Setup.args()`) for
     (series, agents, ducts, accepted, rejected) on `ts`, `ts_agents` and `ts_tree`; `lower`
     gives the compilation without running it. vmap and grad pass through it."""
 

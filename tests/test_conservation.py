@@ -36,8 +36,9 @@ def test_nipple_outflow_equals_alveolar_outflow(small_result):
         "suck_phase": jnp.asarray(0.3),
         "removed": jnp.asarray(5.0),
     }
-    m = mammary_fluxes(300.0, y, setup.params, with_agent_factors(setup.params, setup.structure), setup.tree)
-    storage = np.asarray(m["duct_area_rate"] * unloaded_volume_mL(setup.params, setup.structure))
+    gland, structure = setup.params.breasts[0], setup.structure["breasts"][0]
+    m = mammary_fluxes(300.0, y, setup.params, gland, with_agent_factors(gland, structure), setup.tree)
+    storage = np.asarray(m["duct_area_rate"] * unloaded_volume_mL(gland, structure))
     total = float(jnp.sum(m["alveolar_outflow"]))
     assert total > 0 and np.abs(storage).max() > 0  # the check covers moving walls
     np.testing.assert_allclose(float(m["nipple_outflow"]), total - storage.sum(), rtol=1e-10)
@@ -78,7 +79,8 @@ def test_a_pore_closes_instead_of_drawing_milk_back(small_result):
         "suck_phase": jnp.asarray(0.0),
         "removed": jnp.asarray(50.0),
     }
-    m = mammary_fluxes(600.0, y, params, with_agent_factors(params, setup.structure), setup.tree)
+    gland, structure = params.breasts[0], setup.structure["breasts"][0]
+    m = mammary_fluxes(600.0, y, params, gland, with_agent_factors(gland, structure), setup.tree)
     roots = setup.tree.levels()[0]
     assert float(m["vacuum"]) > -1e-6  # the pump has stopped
     assert np.all(np.asarray(m["segment_flow"])[roots] >= -1e-12)  # zero within roundoff

@@ -7,10 +7,12 @@ import numpy as np
 
 from mer.fit import pulses
 from mer.fit.arrays import FitArrays
-from mer.parameters import GROUPS, Params, PulseTrain
+from mer.parameters import CENTRAL, Gland, Params, PulseTrain
+from mer.parameters import GLAND as GLAND_GROUPS
 
 NEURO = PulseTrain(jnp.array([90.0, 300.0]), jnp.array([40.0, 40.0]), jnp.array([8.0, 8.0]))
-BASE = Params(**{name: group() for name, group in GROUPS.items()}, neuro=NEURO, stimulus=None)
+GLAND = Gland(**{name: group() for name, group in GLAND_GROUPS.items()})
+BASE = Params(**{name: group() for name, group in CENTRAL.items()}, neuro=NEURO, stimulus=None, breasts=(GLAND,))
 FIT_CFG = {"onset_to_pulse_s": -8.0, "pulse_counts": [-1, 0, 1]}
 
 

@@ -224,7 +224,7 @@ def test_nifedipine_leaves_the_yield_unless_l_type_channels_carry_the_entry(run)
 def test_interventions_compose(run):
     both = run("intervention=[stress_pain,warmth]")
     p = both.setup.params
-    assert float(p.ducts.tone) == pytest.approx(1 + 0.04)
+    assert float(p.breasts[0].ducts.tone) == pytest.approx(1 + 0.04)
     assert float(p.pituitary.release_scale) == pytest.approx(0.5)
 
 

@@ -14,7 +14,7 @@ from mer.solve import solver_for
 def _solver(*overrides):
     setup = build(compose_config(SMALL + ["duration_s=60", *overrides]))
     run, *_ = solver_for(setup)
-    return run, setup.pair()
+    return run, setup.args()
 
 
 def _path(run, args):

@@ -6,17 +6,17 @@ import pytest
 from jax.flatten_util import ravel_pytree
 from scipy.integrate import solve_ivp
 
-from mer.model import initial_state, make_observer, make_vector_field, with_agent_factors
+from mer.breasts import initial_state, make_observer, make_vector_field, with_factors
 
 
 @pytest.mark.slow  # SciPy's LSODA over the whole session, ~2 min
 def test_flow_curve_matches_scipy_solve_ivp(small_result):
     setup = small_result.setup
-    args = (setup.params, with_agent_factors(setup.params, setup.structure))
-    y0 = initial_state(setup.params, setup.structure, setup.n_neurons, setup.n_bundles, setup.central)
+    args = (setup.params, with_factors(setup.params, setup.structure))
+    y0 = initial_state(setup.params, args[1], setup.n_neurons, setup.n_bundles, setup.central)
     flat0, unravel = ravel_pytree(y0)
-    field = make_vector_field(setup.tree, setup.central, setup.stimulus)
-    observe = make_observer(setup.tree, setup.central)
+    field = make_vector_field(setup.trees, setup.central, setup.stimulus)
+    observe = make_observer(setup.trees, setup.central, setup.stimulus)
     f = jax.jit(lambda t, y: ravel_pytree(field(t, unravel(y), args))[0])
     jac = jax.jit(jax.jacfwd(lambda t, y: f(t, y), argnums=1))
     flow_of = jax.jit(lambda t, y: observe(t, unravel(y), args)["flow"])

@@ -35,10 +35,11 @@ def test_unknown_component_is_refused_by_name():
 def test_right_breast_has_its_own_agents_and_leaves_the_left_as_a_single_breast():
     one = build(compose_config(SMALL))
     two = build(compose_config(["breasts=2", *SMALL]))
-    np.testing.assert_array_equal(one.population.z_capacity, two.population.z_capacity)
-    assert not np.allclose(two.population.z_capacity, two.right.population.z_capacity)
-    # the neurons are central: the right breast's build draws the same excitability, not its own
-    np.testing.assert_array_equal(two.structure["z_excitability"], two.right.structure["z_excitability"])
+    left, right = two.breasts
+    np.testing.assert_array_equal(one.population.z_capacity, left.population.z_capacity)
+    assert not np.allclose(left.population.z_capacity, right.population.z_capacity)
+    # the neurons are central: drawn once, the same as the one-breast mother's
+    np.testing.assert_array_equal(one.structure["z_excitability"], two.structure["z_excitability"])
 
 
 def test_build_draws_each_component_from_its_own_stream():
@@ -48,9 +49,9 @@ def test_build_draws_each_component_from_its_own_stream():
 
     cfg = compose_config(["breasts=2", *SMALL, "seed=11"])
     setup = build(cfg)
-    n_neurons, n_agents = setup.n_neurons, setup.population.n_agents
+    n_neurons, n_agents = setup.n_neurons, setup.breasts[0].population.n_agents
     np.testing.assert_array_equal(setup.structure["z_excitability"], stream(11, "neurons").standard_normal(n_neurons))
-    for breast, s in enumerate((setup, setup.right)):
+    for breast, s in enumerate(setup.breasts):
         np.testing.assert_array_equal(
             s.population.z_capacity, stratified_normal(n_agents, stream(11, "agents", breast))
         )

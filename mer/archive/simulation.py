@@ -65,17 +65,18 @@ LONG_NAMES = {
 }
 
 
-def _alveoli(group, setup, time_s, agents):
+def _alveoli(group, setup, k, time_s, agents):
     al = group.create_group("alveoli")
-    capacity = _capacity(setup)
+    capacity = _capacity(setup, k)
     dataset(al, "time", time_s, "s", ("time",), "time since the start of the session")
     dataset(al, "volume", agents["fullness"] * capacity[None, :], "mL", ("time", "agent"), "milk stored in each agent")
     dataset(al, "capacity", capacity, "mL", ("agent",), "storage capacity of each agent")
-    dataset(al, "lobule", setup.population.lobule, "1", ("agent",), "lobule of each agent")
+    dataset(al, "lobule", setup.breasts[k].population.lobule, "1", ("agent",), "lobule of each agent")
 
 
-def _tree(group, setup, time_s, ducts):
-    tree = setup.tree
+def _tree(group, setup, k, time_s, ducts):
+    breast = setup.breasts[k]
+    tree = breast.tree
     tr = group.create_group("tree")
     seg, xyz, t = ("segment",), ("segment", "xyz"), ("time", "segment")
     dataset(tr, "parent", tree.parent, "1", seg, "parent segment (-1: a main duct at the nipple)")
@@ -83,8 +84,8 @@ def _tree(group, setup, time_s, ducts):
     dataset(tr, "radius0", tree.radius_mm, "mm", seg, "duct segment radius at rest")
     dataset(tr, "generation", tree.generation, "1", seg, "branching generation (0: main duct)")
     dataset(tr, "lobe", tree.lobe, "1", seg, "lobe of the segment")
-    dataset(tr, "start", setup.segment_start_mm, "mm", xyz, "segment start (x, y, z), nipple at 0")
-    dataset(tr, "end", setup.segment_end_mm, "mm", xyz, "segment end (x, y, z), nipple at 0")
+    dataset(tr, "start", breast.segment_start_mm, "mm", xyz, "segment start (x, y, z), nipple at 0")
+    dataset(tr, "end", breast.segment_end_mm, "mm", xyz, "segment end (x, y, z), nipple at 0")
     dataset(tr, "time", time_s, "s", ("time",), "time since the start of the session")
     dataset(tr, "radius", ducts["radius"], "mm", t, "duct radius")
     dataset(tr, "pressure_in", ducts["pressure_in"], "mmHg", t, "pressure at the upstream (distal) end")
@@ -92,10 +93,10 @@ def _tree(group, setup, time_s, ducts):
     dataset(tr, "flow", ducts["flow"], "mL/s", t, "milk flow from the upstream end toward the nipple")
 
 
-def _pressure_drop(group, setup, time_s, drop):
+def _pressure_drop(group, tree, time_s, drop):
     pd = group.create_group("pressure_drop")
     dataset(pd, "time", time_s, "s", ("time",), "time since the start of the session")
-    names = np.array(stage_names(setup.tree), dtype=h5py.string_dtype())
+    names = np.array(stage_names(tree), dtype=h5py.string_dtype())
     dataset(pd, "stage", names, "1", ("stage",), "stage of the path from the alveoli to the pump")
     dataset(pd, "drop", drop, "mmHg", ("time", "stage"), "flow-weighted mean pressure drop across each stage")
 
@@ -116,9 +117,10 @@ def save_simulation(path, result) -> pathlib.Path:
     - `path`: where, e.g. `"run.h5"` (an archive already there is replaced whole, or left as it was).
     - `result`: a `mer.simulate.Result`.
 
-    **Returns:** the path. With two breasts the top-level curves, balance and metrics are the
-    totals, `alveoli` and `tree` the left breast's, and `breasts/<left|right>/` holds each breast's
-    balance, metrics, alveoli and tree; `timeseries/<name>_left` and `_right` each breast's curves.
+    **Returns:** the path. With one breast, `alveoli` and `tree` are its own. With two, the
+    top-level curves, balance, metrics and pressure drops are the totals, `breasts/<left|right>/`
+    holds each breast's balance, metrics, alveoli, tree and pressure drops, and
+    `timeseries/<name>_left` and `_right` each breast's curves.
     Raises ArchiveWriteError (naming the path and why) when the file cannot be written."""
     from mer.simulate import UNITS
 
@@ -132,9 +134,8 @@ def save_simulation(path, result) -> pathlib.Path:
                 if key != "time" and key in result.timeseries:
                     side = f" ({key.rpartition('_')[2]} breast)" if key != name else ""
                     dataset(ts, key, result.timeseries[key], unit, ("time",), LONG_NAMES.get(name, name) + side)
-        _alveoli(f, result.setup, result.alveoli_time, result.alveoli)
-        _tree(f, result.setup, result.tree_time, result.tree)
-        _pressure_drop(f, result.setup, result.time, result.timeseries["pressure_drop"])
+        # the combined drops follow the first breast's stage names (its depth; both share the config's)
+        _pressure_drop(f, result.setup.trees[0], result.time, result.timeseries["pressure_drop"])
         if "neuron_rate" in result.timeseries:
             ne = f.create_group("neurons")
             dataset(ne, "time", result.time, "s", ("time",), "time since the start of the session")
@@ -148,13 +149,13 @@ def save_simulation(path, result) -> pathlib.Path:
                 note="normalised to the burst peak ~60 spikes/s",
             )
         _balance_and_metrics(f, result.balance, result.metrics)
-        for side, b in result.breasts.items():
-            g = f.create_group(f"breasts/{side}")
-            setup = result.setup if side == "left" else result.setup.right
-            _balance_and_metrics(g, b["balance"], b["metrics"])
-            _alveoli(g, setup, result.alveoli_time, b["alveoli"])
-            _tree(g, setup, result.tree_time, b["tree"])
-            _pressure_drop(g, setup, result.time, result.timeseries[f"pressure_drop_{side}"])
+        for k, b in enumerate(result.breasts):
+            g = f.create_group(f"breasts/{b.side}") if b.side else f
+            if b.side:
+                _balance_and_metrics(g, b.balance, b.metrics)
+                _pressure_drop(g, result.setup.trees[k], result.time, result.timeseries[f"pressure_drop_{b.side}"])
+            _alveoli(g, result.setup, k, result.alveoli_time, b.alveoli)
+            _tree(g, result.setup, k, result.tree_time, b.tree)
         st = f.create_group("solver_stats")
         for k, v in result.stats.items():
             dataset(st, k, v, "s" if k.endswith("_s") else "1", long_name=k.replace("_", " "))
@@ -162,8 +163,9 @@ def save_simulation(path, result) -> pathlib.Path:
     return write_atomically(path, fill)
 
 
-def _capacity(setup):
+def _capacity(setup, k):
+    """Each agent's storage capacity in breast `k` [mL]."""
     from mer.model import agent_shares
 
-    p = setup.params
-    return np.asarray(agent_shares(p, setup.structure) * p.alveoli.capacity_mL)
+    gland = setup.params.breasts[k]
+    return np.asarray(agent_shares(gland, setup.structure["breasts"][k]) * gland.alveoli.capacity_mL)

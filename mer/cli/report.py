@@ -22,6 +22,11 @@ from mer.archive.read import ArchiveError
 from mer.cli.guard import write_text
 
 
+def tree_group(arch) -> str:
+    """Where the duct tree is: `tree` (one breast) or the left breast's (`breasts=2`)."""
+    return "tree" if "tree" in arch.groups or "breasts/left/tree" not in arch.groups else "breasts/left/tree"
+
+
 def first_peak_index(arch) -> int:
     """Index into tree/time of the flow peak within the first ejection (or of the overall peak)."""
     t, flow = arch["timeseries/time"], arch["timeseries/flow"]
@@ -31,7 +36,7 @@ def first_peak_index(arch) -> int:
         stop = onsets[1] if onsets.size > 1 else t[-1]
         window = (t >= onsets[0]) & (t < stop)
     t_peak = t[window][np.argmax(flow[window])]
-    return int(np.argmin(np.abs(arch["tree/time"] - t_peak)))
+    return int(np.argmin(np.abs(arch[f"{tree_group(arch)}/time"] - t_peak)))
 
 
 # what a simulation report reads; an archive without one of them was not written by mer-simulate
@@ -47,6 +52,7 @@ SIMULATION_NEEDS = {
 def check_simulation(path, arch) -> None:
     """Name the first missing group or dataset, and flow that is not a number."""
     for group, names in SIMULATION_NEEDS.items():
+        group = tree_group(arch) if group == "tree" else group
         if group not in arch.groups:
             raise ArchiveError(
                 f"{path}: incomplete archive: no group {group!r} (a simulation archive holds "
@@ -73,14 +79,15 @@ def tree_picture(path: pathlib.Path, arch, color: str) -> pathlib.Path:
     **Returns:** the picture's path."""
     from mer.outputs.tree_plot import plot_tree
 
-    k = first_peak_index(arch)
+    k, g = first_peak_index(arch), tree_group(arch)
     if color == "flow":
-        value, label = arch["tree/flow"][k], "flow toward the nipple (mL/s)"
+        value, label = arch[f"{g}/flow"][k], "flow toward the nipple (mL/s)"
     else:
-        value, label = arch["tree/pressure_in"][k], "duct pressure (mmHg)"
+        value, label = arch[f"{g}/pressure_in"][k], "duct pressure (mmHg)"
     out = path.with_name(path.stem + "_tree.png")
-    title = f"{path.parent.name}: t = {arch['tree/time'][k]:.0f} s (first ejection peak)"
-    return plot_tree(arch["tree/start"], arch["tree/end"], arch["tree/radius"][k], value, label, out, title)
+    which = " (left breast)" if g != "tree" else ""
+    title = f"{path.parent.name}: t = {arch[f'{g}/time'][k]:.0f} s (first ejection peak){which}"
+    return plot_tree(arch[f"{g}/start"], arch[f"{g}/end"], arch[f"{g}/radius"][k], value, label, out, title)
 
 
 def figures(path: pathlib.Path, arch, tree_png=None) -> list[tuple[str, str]]:

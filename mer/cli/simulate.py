@@ -29,10 +29,11 @@ def report(result, wall_s) -> str:
     onsets = ", ".join(f"{t:.0f}" for t in m["mer_onsets_s"])
     err = abs(b["error_ml"]) / b["initial_ml"] * 100
     per_breast = [  # with breasts=2
-        f"  {side:<5} yield        {s['metrics']['total_yield_g']:.1f} g, ejections at "
-        + ", ".join(f"{t:.0f}" for t in s["metrics"]["mer_onsets_s"])
-        + f" s, mass balance error {abs(s['balance']['error_ml']) / s['balance']['initial_ml'] * 100:.2e} %"
-        for side, s in result.breasts.items()
+        f"  {b.side:<5} yield        {b.metrics['total_yield_g']:.1f} g, ejections at "
+        + ", ".join(f"{t:.0f}" for t in b.metrics["mer_onsets_s"])
+        + f" s, mass balance error {abs(b.balance['error_ml']) / b.balance['initial_ml'] * 100:.2e} %"
+        for b in result.breasts
+        if b.side
     ]
     return "\n".join(
         [
@@ -82,7 +83,7 @@ def _run(config, out_dir, overrides):
         ts = result.timeseries
         names = "+".join(config.get("intervention") or {}) or "none"
         title = f"intervention={names}, neuro={config['neuro']['mode']}"
-        if result.breasts:
+        if len(result.breasts) == 2:
             title += ", both breasts"
         plot_session(
             result.time,
@@ -92,7 +93,7 @@ def _run(config, out_dir, overrides):
             result.metrics["mer_onsets_s"],
             out_dir / "flow.png",
             title,
-            {side: (ts[f"flow_{side}"], ts[f"cumulative_{side}"]) for side in result.breasts},
+            {b.side: (ts[f"flow_{b.side}"], ts[f"cumulative_{b.side}"]) for b in result.breasts if b.side},
         )
         if "neuron_rate" in ts:
             from mer.outputs.neuro_plot import plot_neurons

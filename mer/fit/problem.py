@@ -18,6 +18,7 @@ from mer.fit import pulses
 from mer.fit.arrays import FitArrays
 from mer.fit.data import Session, on_grid
 from mer.fit.parameters import Layout, parse_parameters, to_natural, to_unconstrained
+from mer.parameters import as_dict
 from mer.solve import save_times
 
 MIN_SST = 1e-12  # a flat observed curve (SST 0) divides by this instead: its R^2 term is its SSR
@@ -93,7 +94,7 @@ def make_problem(
         elif b["start"] is not None:
             x0, use = np.full(shape, b["start"]), np.ones(shape)
         else:
-            x0 = np.broadcast_to(np.asarray(getattr(getattr(setup.params, fp.group), fp.name), dtype=float), shape)
+            x0 = np.broadcast_to(np.asarray(as_dict(setup.params)[fp.group][fp.name], dtype=float), shape)
             use = np.ones(shape)
         lo = x0 + b["lower"] if b["relative"] else np.full(shape, b["lower"])
         hi = x0 + b["upper"] if b["relative"] else np.full(shape, b["upper"])

@@ -36,8 +36,6 @@ def prepare(cfg_or_overrides=None) -> tuple[dict, FitProblem]:
         cfg = compose_config(cfg_or_overrides or (), "fit")
     fit_cfg, data_cfg = cfg["fit"], cfg["data"]
     check_settings(fit_cfg)
-    if int(cfg.get("breasts", 1)) != 1:
-        raise ConfigError("breasts: mer-fit fits the flow of one breast; fit each breast's session separately")
     if not data_cfg.get("path"):
         raise ConfigError("data.path: expected the path of a session file (CSV or HDF5), e.g. data.path=session.csv")
     sessions = load_sessions(data_cfg["path"])

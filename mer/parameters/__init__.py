@@ -24,37 +24,38 @@ from mer.parameters.settings import ANATOMY, SESSION, SOLVER, SWITCHES
 from mer.parameters.spec import STATUSES, Spec, defaults, specs
 from mer.parameters.stimulus import Infant, Pump
 
-# the `params` configuration group: its one option (`literature`) is these classes' defaults
-GROUPS = {
-    "circulation": Circulation,
-    "pituitary": Pituitary,
-    "exogenous": Exogenous,
-    "compression": Compression,
-    "alveoli": Alveoli,
-    "ducts": Ducts,
-    "duct_wall": DuctWall,
-    "milk": Milk,
-    "atosiban": Atosiban,
-}
+# the `params` configuration group: its one option (`literature`) is these classes' defaults. The
+# central groups act once per mother (one hypothalamus, pituitary and circulation); the gland groups
+# once per breast (`Gland`), each breast built from its own draws.
+CENTRAL = {"circulation": Circulation, "pituitary": Pituitary, "exogenous": Exogenous, "atosiban": Atosiban}
+GLAND = {"alveoli": Alveoli, "compression": Compression, "ducts": Ducts, "duct_wall": DuctWall, "milk": Milk}
+GROUPS = {**CENTRAL, **GLAND}
 # the groups whose values each option of a configuration group sets (configs/neuro/, configs/stimulus/)
 NEURO = {"network": NetworkDrive, "pulses": PulseTrain}
 STIMULUS = {"pump": Pump, "infant": Infant}
 
 
+class Gland(eqx.Module):
+    """One breast's parameters: its alveoli, ducts and milk (read as `gland.alveoli.hill`)."""
+
+    alveoli: Alveoli
+    compression: Compression
+    ducts: Ducts
+    duct_wall: DuctWall
+    milk: Milk
+
+
 class Params(eqx.Module):
-    """The model's differentiable parameters, one typed group each (read as `params.alveoli.hill`)."""
+    """The model's differentiable parameters: the central groups once, one `Gland` per breast
+    (`breasts`, a tuple of one or two)."""
 
     circulation: Circulation
     pituitary: Pituitary
     exogenous: Exogenous
-    compression: Compression
-    alveoli: Alveoli
-    ducts: Ducts
-    duct_wall: DuctWall
-    milk: Milk
     atosiban: Atosiban
     neuro: NetworkDrive | PulseTrain
     stimulus: Pump | Infant
+    breasts: tuple[Gland, ...]
 
 
 def _specs():
@@ -93,28 +94,52 @@ def _group(cls, values: dict, where: str):
     return cls(**{n: v if fields[n].metadata.get("static") else jnp.asarray(v, dtype=float) for n, v in values.items()})
 
 
-def from_config(params: dict, neuro: dict, stimulus: dict, release: str, stimulus_kind: str) -> Params:
-    """Typed parameters from the configuration's `params` group and the values of its `neuro` and
-    `stimulus` groups (their switches taken out); `release` and `stimulus_kind` select the groups."""
+def _unknown_groups(params: dict) -> None:
     from mer.config.validate import ConfigError
 
     unknown = sorted(set(params) - set(GROUPS))
     if unknown:
         raise ConfigError(f"params.{unknown[0]}: no such parameter group; expected one of {sorted(GROUPS)}")
-    groups = {n: _group(cls, params.get(n, {}), f"params.{n}") for n, cls in GROUPS.items()}
+
+
+def gland_from_config(params: dict) -> Gland:
+    """One breast's groups from its configuration's `params` group (after its anatomy draws)."""
+    _unknown_groups(params)
+    return Gland(**{n: _group(cls, params.get(n, {}), f"params.{n}") for n, cls in GLAND.items()})
+
+
+def from_config(
+    params: dict, neuro: dict, stimulus: dict, release: str, stimulus_kind: str, breasts: tuple[dict, ...] = ()
+) -> Params:
+    """Typed parameters from the configuration's `params` group and the values of its `neuro` and
+    `stimulus` groups (their switches taken out); `release` and `stimulus_kind` select the groups.
+    `breasts`: each breast's `params` group where they differ (drawn anatomies); else one breast."""
+    _unknown_groups(params)
+    central = {n: _group(cls, params.get(n, {}), f"params.{n}") for n, cls in CENTRAL.items()}
     neuro_group = _group(NEURO[release], neuro, "neuro")
     stimulus_group = _group(STIMULUS[stimulus_kind], stimulus, "stimulus")
-    return Params(**groups, neuro=neuro_group, stimulus=stimulus_group)
+    glands = tuple(gland_from_config(b) for b in (breasts or (params,)))
+    return Params(**central, neuro=neuro_group, stimulus=stimulus_group, breasts=glands)
 
 
-def as_dict(params: Params) -> dict:
-    """{group: {name: value}}: the values a run used, as the archive and the reports read them."""
-    return {
-        f.name: {g.name: getattr(getattr(params, f.name), g.name) for g in dataclasses.fields(getattr(params, f.name))}
-        for f in dataclasses.fields(params)
-    }
+def _values(group) -> dict:
+    return {f.name: getattr(group, f.name) for f in dataclasses.fields(group)}
+
+
+def as_dict(params: Params, breast: int = 0) -> dict:
+    """{group: {name: value}}: the values a run used (the gland groups of breast `breast`), as the
+    archive and the reports read them."""
+    out = {name: _values(getattr(params, name)) for name in (*CENTRAL, "neuro", "stimulus")}
+    out.update({name: _values(getattr(params.breasts[breast], name)) for name in GLAND})
+    return out
 
 
 def replace(params: Params, group: str, **values) -> Params:
-    """`params` with some values of one group replaced (the fit's and the interventions' edits)."""
+    """`params` with some values of one group replaced (the fit's edits): a gland group's in every
+    breast, as the mother's value."""
+    if group in GLAND:
+        glands = tuple(
+            dataclasses.replace(g, **{group: dataclasses.replace(getattr(g, group), **values)}) for g in params.breasts
+        )
+        return dataclasses.replace(params, breasts=glands)
     return dataclasses.replace(params, **{group: dataclasses.replace(getattr(params, group), **values)})

@@ -147,7 +147,7 @@ def solve_cohort(configs: list[dict], chunk: int, progress=None) -> Batch:
     for start in range(0, len(setups), chunk):
         group = setups[start : start + chunk]
         pad = group + [group[-1]] * (min(chunk, len(setups)) - len(group))
-        params, structure = zip(*(s.pair() for s in pad))
+        params, structure = zip(*(s.args() for s in pad))
         series, _, ducts, accepted, _ = run.many(_stack(params), _stack(structure))
         keep = slice(0, len(group))  # drop the padding
         parts.append(jax.tree_util.tree_map(lambda x, keep=keep: np.asarray(x)[keep], (series, ducts, accepted)))

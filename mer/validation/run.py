@@ -96,9 +96,9 @@ def _model_config(cfg: dict) -> dict:
 def condition_values(batch, cfg: dict, condition: dict) -> tuple[dict, list]:
     """Per-mother metrics of one condition's batch, and each mother's ejection onsets."""
     setup = batch.setup
-    roots = setup.tree.levels()[0]
-    density = float(setup.params.milk.density_g_per_mL)
-    sides = ["_left", "_right"] if setup.right is not None else [""]
+    roots = setup.trees[0].levels()[0]  # the first (left) breast's ducts
+    density = float(setup.params.breasts[0].milk.density_g_per_mL)
+    sides = [f"_{side}" if side else "" for side in setup.sides]
     rows, onsets = [], []
     for k in range(batch.accepted_steps.shape[0]):
         if not batch.solved[k]:  # a mother whose solve failed has no values (counted in the report)
@@ -108,7 +108,7 @@ def condition_values(batch, cfg: dict, condition: dict) -> tuple[dict, list]:
         series = {name: v[k] for name, v in batch.series.items()}
         per_side = [vm.session_values(batch.ts, series, setup.duration_s, density, s) for s in sides]
         row = per_side[0]
-        ducts = batch.ducts["left"] if setup.right is not None else batch.ducts
+        ducts = batch.ducts[0]
         root_radius = ducts["radius"][k][:, roots]
         row.update(vm.duct_metrics(batch.ts_tree, root_radius, row["onsets_s"]))
         row["duct_diameter_flow_correlation"] = vm.duct_flow_correlation(
@@ -234,9 +234,9 @@ def run_validation(overrides=(), progress=None) -> ValidationResult:
         else:
             relative_to_control(values, name, n)
         shown = slice(0, min(6, n))
-        roots = batch.setup.tree.levels()[0]
-        side = "_left" if batch.setup.right is not None else ""
-        ducts = batch.ducts["left"] if batch.setup.right is not None else batch.ducts
+        roots = batch.setup.trees[0].levels()[0]
+        side = "_left" if len(batch.setup.breasts) == 2 else ""
+        ducts = batch.ducts[0]
         curves[name] = {
             "time": batch.ts,
             "flow": batch.series["flow" + side][shown],
