@@ -50,7 +50,11 @@ class Setup:
     duration_s: float
     solver: dict
     stimulus: Stimulus = Stimulus()
-    plasma_compartments: int = 1  # a static switch (mer/circulation/plasma.py), not a parameter
+
+    @property
+    def plasma_compartments(self) -> int:
+        """1 or 2 (mer/circulation/plasma.py): the static field `params.circulation.two_compartment`."""
+        return 1 + int(self.params.circulation.two_compartment)
 
     @property
     def central(self) -> Central:
@@ -150,7 +154,6 @@ def build(cfg: dict) -> Setup:
         float(cfg["duration_s"]),
         dict(cfg["solver"]),
         stim,
-        1 + int(central["circulation"]["two_compartment"]),
     )
 
 

@@ -91,7 +91,13 @@ def compiled(fn, static, args):
     leaves, structure = jax.tree_util.tree_flatten(args)
 
     def call(executable):
-        return lambda *a: executable(jax.tree_util.tree_leaves(a))
+        def run(*a):
+            leaves, given = jax.tree_util.tree_flatten(a)
+            if given != structure:  # static fields live in the structure, not the leaves
+                raise TypeError(f"kept program {path.name}: called with arguments of another structure")
+            return executable(leaves)
+
+        return run
 
     if path.is_file():
         try:

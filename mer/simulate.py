@@ -184,7 +184,8 @@ def simulate(cfg_or_overrides=None) -> Result:
     for k, side in enumerate(setup.sides):
         suffix = f"_{side}" if side else ""
         b = mass_balance(series, suffix)
-        m = session_metrics(ts, series["flow" + suffix], series["cumulative" + suffix], b["initial_ml"], density)
+        own = float(setup.params.breasts[k].milk.density_g_per_mL)
+        m = session_metrics(ts, series["flow" + suffix], series["cumulative" + suffix], b["initial_ml"], own)
         m.update(shares_at_peak_flow(ts, series["flow" + suffix], series["pressure_drop" + suffix]))
         breasts.append(BreastResult(side, b, m, agents[k], ducts[k]))
     return Result(cfg, setup, ts, series, ts_agents, ts_tree, balance, metrics, stats, tuple(breasts))

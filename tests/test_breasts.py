@@ -56,14 +56,35 @@ def test_generated_anatomies_give_different_yields(generated_pair):
     assert abs(yields[0] / yields[1] - 1.0) > 0.05
 
 
+def test_the_archive_holds_each_breast_s_own_parameters(generated_pair, tmp_path):
+    """Each generated breast draws its own storage capacity: both are in the archive, each under
+    its breast, as the build drew them."""
+    arch = load(save_simulation(tmp_path / "run.h5", generated_pair))
+    for side, gland in zip(("left", "right"), generated_pair.setup.params.breasts):
+        assert arch[f"breasts/{side}/params/alveoli.capacity_mL"] == pytest.approx(float(gland.alveoli.capacity_mL))
+    assert "circulation.basal_pM" not in arch.groups["breasts/left/params"]  # the central part: once, at the top
+    assert "circulation.basal_pM" in arch.groups["params"]
+
+
 def test_average_anatomy_breasts_differ_only_in_agent_draws(pair):
     left, right = pair.setup.breasts
     assert left.tree == right.tree  # same topology
     np.testing.assert_array_equal(left.tree.radius_mm, right.tree.radius_mm)
     z_left, z_right = (s["z_sensitivity"] for s in pair.setup.structure["breasts"])
     assert not np.allclose(z_left, z_right)
-    # one central part: the right breast has no parameters of its own for it
-    assert not hasattr(pair.setup.params.breasts[1], "circulation")
+
+
+def test_one_breast_accessors_refuse_two_breasts(pair):
+    """`Setup.tree`, `Setup.population`, `Result.alveoli` and `Result.tree` are one breast's: with
+    two they refuse by name instead of answering with the left breast's."""
+    for read in (
+        lambda: pair.setup.tree,
+        lambda: pair.setup.population,
+        lambda: pair.alveoli,
+        lambda: pair.tree,
+    ):
+        with pytest.raises(ValueError, match=r"two breasts: read .*breasts\[k\]"):
+            read()
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +93,8 @@ def one():
 
 
 def test_drive_comes_from_both_nipples():
-    """At least one nipple's afferent input, exactly it with one breast; `bilateral_summation`
-    spans the stronger nipple alone (0) to the sum of both (1)."""
+    """At least one nipple's afferent input; `bilateral_summation` spans the stronger nipple alone
+    (0) to the sum of both (1)."""
     import jax.numpy as jnp
 
     from mer.breasts import nipple_afferent
@@ -89,7 +110,6 @@ def test_drive_comes_from_both_nipples():
     for t in (30.0, 200.0, 600.0):  # stimulation phase, expression phase
         alone = float(afferent_input(t, 0.0, params.stimulus, stim.kind, stim.pattern))
         assert alone > 0.0
-        assert float(nipple_afferent(t, {"breasts": (pumped,)}, params, stim)) == alone  # one breast
         assert float(nipple_afferent(t, {"breasts": (pumped, pumped)}, params, stim)) >= alone
         for share, expected in ((0.0, alone), (1.0, 2.0 * alone)):  # both nipples pumped alike
             p = replace(params, "neuro", bilateral_summation=jnp.asarray(share))
@@ -178,6 +198,11 @@ def test_a_double_pump_session_is_fitted_with_both_breasts(tmp_path):
     rows = [f"{t:.0f},{f:.6f}" for t, f in zip(truth.time, truth.timeseries["flow"])]
     path.write_text("time_s,flow_g_per_s\n" + "\n".join(rows) + "\n")
     result = fit([f"data.path={path}", "breasts=2", "fit.progress=false", "fit.n_starts=1"], tmp_path / "ckpt.h5")
+    assert len(result.problem.setup.breasts) == 2  # both breasts in the fitted model
     assert result.metrics["r2_cumulative"][0] >= 0.99
     assert result.metrics["r2_flow"][0] >= 0.9
     assert result.metrics["n_pulses"][0] == 2
+    # the fitted mother, simulated with both breasts, gives the data's milk
+    again = simulate(result.session_config(0))
+    assert len(again.breasts) == 2
+    assert again.metrics["total_yield_g"] == pytest.approx(truth.metrics["total_yield_g"], rel=0.02)

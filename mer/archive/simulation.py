@@ -10,7 +10,7 @@ import numpy as np
 
 from mer.archive.write import dataset, params_group, root_attrs, write_atomically
 from mer.ducts.drops import stage_names
-from mer.parameters import as_dict
+from mer.parameters import GLAND, as_dict
 
 METRIC_UNITS = {
     "total_yield_g": "g",
@@ -119,7 +119,8 @@ def save_simulation(path, result) -> pathlib.Path:
 
     **Returns:** the path. With one breast, `alveoli` and `tree` are its own. With two, the
     top-level curves, balance, metrics and pressure drops are the totals, `breasts/<left|right>/`
-    holds each breast's balance, metrics, alveoli, tree and pressure drops, and
+    holds each breast's parameters (its gland groups: a generated anatomy draws each breast's
+    capacity), balance, metrics, alveoli, tree and pressure drops, and
     `timeseries/<name>_left` and `_right` each breast's curves.
     Raises ArchiveWriteError (naming the path and why) when the file cannot be written."""
     from mer.simulate import UNITS
@@ -152,6 +153,7 @@ def save_simulation(path, result) -> pathlib.Path:
         for k, b in enumerate(result.breasts):
             g = f.create_group(f"breasts/{b.side}") if b.side else f
             if b.side:
+                params_group(g, result.config, as_dict(result.setup.params, k), GLAND)
                 _balance_and_metrics(g, b.balance, b.metrics)
                 _pressure_drop(g, result.setup.trees[k], result.time, result.timeseries[f"pressure_drop_{b.side}"])
             _alveoli(g, result.setup, k, result.alveoli_time, b.alveoli)

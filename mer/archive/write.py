@@ -168,8 +168,8 @@ def root_attrs(f, kind, config):
 
 def _used_value(path, config, used):
     """The value a run used: from the built parameters (after interventions and anatomy draws)
-    where they hold it, else from the configuration (e.g. static switches such as
-    circulation.two_compartment, which the build takes out of the parameters)."""
+    where they hold it, else from the configuration (settings that are not parameters: anatomy,
+    solver, switches)."""
 
     def walk(node, parts):
         for part in parts:
@@ -181,9 +181,14 @@ def _used_value(path, config, used):
     return found if found is not None else walk(config, parts)
 
 
-def params_group(f, config, used=None):
+def params_group(f, config, used=None, groups=None):
+    """`params/<path>`: each value the run used with its unit, source and status; `groups`: only
+    these parameter groups (a breast's own, under breasts/<side>/)."""
     g = f.create_group("params")
     for path, spec in SPECS.items():
+        parts = path.split(".")
+        if groups is not None and (parts[0] != "params" or parts[1] not in groups):
+            continue
         node = _used_value(path, config, used)
         if node is None or isinstance(node, (str, bool)):
             continue

@@ -1,5 +1,5 @@
 """Observed milk-flow sessions: load a CSV or HDF5 file (mer.fit.read), check that each looks
-like one breast's session (mer.fit.plausible), complete it, and put it on the model's time grid.
+like a session of one breast or both (mer.fit.plausible), complete it, and put it on the model's time grid.
 """
 
 from __future__ import annotations

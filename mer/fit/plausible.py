@@ -1,4 +1,5 @@
-"""A session must look like one breast's pumping session or feed: a wrong unit (flow in g/min,
+"""A session must look like a pumping session or feed (one breast's, or both breasts' weighed
+together with `breasts=2`): a wrong unit (flow in g/min,
 time in minutes) or a corrupt value is refused with the reason, not fitted.
 
 The limits are far outside the measured ranges, so that unusual mothers pass and wrong units do not.
@@ -16,7 +17,7 @@ CONSISTENCY_TOLERANCE = 0.25
 MIN_DURATION_S = 120.0  # the first ejection comes 1-2.5 min into pumping (docs/literature.md)
 MAX_DURATION_S = 7200.0  # a pumping session lasts 15 min (Kent 2008), a feed rarely over an hour
 MAX_SAMPLE_STEP_S = 30.0  # ejections last 45 s - 3.5 min (docs/literature.md): a coarser record misses them
-MAX_YIELD_G = 1000.0  # one breast stores 74-606 mL (Kent et al. 1999)
+MAX_YIELD_G = 2000.0  # each breast stores 74-606 mL (Kent et al. 1999); both together with breasts=2
 MAX_FLOW_G_PER_S = 5.0  # peak flow 0.5 +/- 0.2 g/s (Ramsay 2006; Idei 2024)
 
 
@@ -80,7 +81,7 @@ def check_timing(where, t):
 
 
 def check_amounts(where, t, flow, cumulative, measured):
-    """Yield and peak flow of one breast; far outside them is a wrong unit or a corrupt value."""
+    """Yield and peak flow of a session; far outside them is a wrong unit or a corrupt value."""
     name = measured[0]
     total = float(cumulative[-1])
     if total <= 0.0:
@@ -95,9 +96,9 @@ def check_amounts(where, t, flow, cumulative, measured):
 def _check_yield(where, name, t, flow, total):
     if total > MAX_YIELD_G:
         raise DataError(
-            f"{where}: {name} gives a yield of {total:.4g} g; expected at most {MAX_YIELD_G:g} g from one "
-            "breast in one session (it stores 74-606 mL, Kent et al. 1999). Is flow in g/min, or cumulative "
-            "in another unit?"
+            f"{where}: {name} gives a yield of {total:.4g} g; expected at most {MAX_YIELD_G:g} g in one "
+            "session (a breast stores 74-606 mL, Kent et al. 1999; both breasts together with breasts=2). "
+            "Is flow in g/min, or cumulative in another unit?"
         )
 
 

@@ -36,6 +36,11 @@ def prepare(cfg_or_overrides=None) -> tuple[dict, FitProblem]:
         cfg = compose_config(cfg_or_overrides or (), "fit")
     fit_cfg, data_cfg = cfg["fit"], cfg["data"]
     check_settings(fit_cfg)
+    if int(cfg.get("breasts", 1)) == 2 and cfg["anatomy"]["kind"] == "generated":
+        raise ConfigError(
+            "anatomy: mer-fit breasts=2 fits one value of each breast parameter for both breasts, and a generated "
+            "anatomy draws each breast's own storage capacity; fit both breasts with anatomy=default"
+        )
     if not data_cfg.get("path"):
         raise ConfigError("data.path: expected the path of a session file (CSV or HDF5), e.g. data.path=session.csv")
     sessions = load_sessions(data_cfg["path"])

@@ -121,7 +121,7 @@ class Batch:
     ts: np.ndarray
     ts_tree: np.ndarray
     series: dict
-    ducts: dict
+    ducts: tuple  # one dict per breast: radius, pressures, flow (mothers, time, segment)
     accepted_steps: np.ndarray
     solved: np.ndarray  # (mothers,) bool: the solve reached the session's end (finite curves)
 
