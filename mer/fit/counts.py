@@ -15,14 +15,12 @@ the independent samples in autocorrelated residuals (as for the intervals, mer.f
 rho1 taken from the candidate that fits the session best and used for all, so that the criteria
 compare like with like. A pulse is kept only if it lowers the SSR by more than a factor
 exp(2 ln(n_eff) / n_eff) (e.g. 17 % at n_eff = 50), and an added pulse only if it makes an
-ejection of its own: the fitted flow then shows one more acute rise, or the pulse makes one of
-its rises its own (its share of the fitted flow, the fitted flow less the flow with that pulse
-taken out, climbs within 30 s by the session's rise threshold, and the fitted flow climbs by as
-much over the same time). A pulse that only reshapes the others' flow (slowing the fall of an
-ejection) absorbs misfit of shape, not an ejection the data show; but with the pulse width fitted
-an ejection that rises on the shoulder of a slower one adds no acute rise to the fitted sum, just
-as the detector misses it in the data (gamma_4.csv's fifth ejection): the added pulse then takes
-over its neighbour's rise and frees the neighbour for the shoulder.
+ejection of its own: the fitted flow then shows one more acute rise, or the pulse's own share of
+it (the fitted flow less the flow with that pulse taken out) climbs within 30 s by the session's
+rise threshold. A pulse that only reshapes the others' flow absorbs misfit of shape, not an
+ejection the data show; but with the pulse width fitted an ejection that rises on the shoulder of
+a slower one adds no acute rise to the fitted sum, just as the detector misses it in the data
+(gamma_4.csv's fifth ejection), so the sum alone cannot be the test.
 """
 
 from __future__ import annotations
@@ -124,50 +122,24 @@ def with_pulses(problem, fit_cfg, u, per_session):
     return new, to_unconstrained(x, a.lower, a.upper, a.log)
 
 
-def _mean_flow(t, flow, smoothing_s=RISE_SMOOTHING_S):
-    """The `smoothing_s`-mean flow, as mer.outputs.metrics.ejection_rises reads it."""
-    n = max(3, int(round(smoothing_s / float(np.median(np.diff(t))))))
-    padded = np.concatenate([np.full(n // 2, flow[0]), flow, np.full(n - 1 - n // 2, flow[-1])])
-    return np.convolve(padded, np.ones(n) / n, mode="valid")
-
-
-def _climbs(t, smooth, window_s):
-    """Per sample: how far the mean flow stands above its lowest point of the `window_s` before,
-    and where that lowest point is."""
-    lows = [int(np.flatnonzero(t >= t[i] - window_s)[0]) for i in range(t.size)]
-    lows = [k + int(np.argmin(smooth[k : i + 1])) for i, k in enumerate(lows)]
-    return smooth - smooth[lows], np.asarray(lows)
-
-
 def largest_rise(t, flow, smoothing_s=RISE_SMOOTHING_S, window_s=RISE_WINDOW_S) -> float:
     """The largest climb of the `smoothing_s`-mean flow within `window_s` of a lower point (g/s):
     the size of its most acute rise, read as mer.outputs.metrics.ejection_rises reads one."""
     t, flow = np.asarray(t, dtype=float), np.asarray(flow, dtype=float)
-    return float(np.max(_climbs(t, _mean_flow(t, flow, smoothing_s), window_s)[0]))
-
-
-def rise_of_its_own(t, share, total, threshold, window_s=RISE_WINDOW_S) -> bool:
-    """Whether a pulse's share of the flow (`share`) makes an acute rise of the flow (`total`) its
-    own: the share climbs within `window_s` by `threshold`, and over that same climb the total
-    climbs by `threshold` as well. A pulse that only slows the fall of another's ejection climbs
-    on its own but not in the total."""
-    t = np.asarray(t, dtype=float)
-    climb, lows = _climbs(t, _mean_flow(t, np.asarray(share, dtype=float)), window_s)
-    top = int(np.argmax(climb))
-    if climb[top] < threshold:
-        return False
-    during = _mean_flow(t, np.asarray(total, dtype=float))[lows[top] : top + 1]
-    return bool(np.max(during - np.minimum.accumulate(during)) >= threshold)
+    n = max(3, int(round(smoothing_s / float(np.median(np.diff(t))))))
+    padded = np.concatenate([np.full(n // 2, flow[0]), flow, np.full(n - 1 - n // 2, flow[-1])])
+    smooth = np.convolve(padded, np.ones(n) / n, mode="valid")
+    lows = [smooth[(t >= t[i] - window_s) & (t <= t[i])].min() for i in range(t.size)]
+    return float(np.max(smooth - np.asarray(lows)))
 
 
 def own_ejection(candidate, u, flow, added, fit_cfg) -> np.ndarray:
     """Per session of a candidate with added pulses (`added`: {session: index of its added pulse}):
-    whether the added pulse makes an acute rise of the fitted flow (`flow`, at `u`) its own
-    (`rise_of_its_own`, at the observed session's rise threshold). Its share is the fitted flow
-    less the flow with that pulse taken out and everything else as fitted (one forward solve).
-    With slow pulses an ejection that rises on the shoulder of another adds no acute rise to the
-    fitted sum, in the fit as in the data (gamma_4.csv: the detector finds 4 of 5 there too); the
-    added pulse then takes over a neighbour's rise and frees it for the shoulder."""
+    whether the added pulse's own share of the fitted flow (`flow`, at `u`), the fitted flow less
+    the flow with that pulse taken out and everything else as fitted (one forward solve), climbs
+    within RISE_WINDOW_S by the observed session's rise threshold. With slow pulses an ejection
+    that rises on the shoulder of another adds no acute rise to the sum, in the fit as in the data
+    (gamma_4.csv: the detector finds 4 of 5 there too), but it is still a pulse of its own."""
     pulses_now = fitted_pulses(candidate, u)
     if not added:
         return np.zeros(len(pulses_now), dtype=bool)
@@ -181,7 +153,7 @@ def own_ejection(candidate, u, flow, added, fit_cfg) -> np.ndarray:
     for s in added:
         session = candidate.sessions[s]
         threshold = ejection_rises(session.time_s, session.flow_g_per_s)[2]
-        out[s] = rise_of_its_own(candidate.ts, flow[s] - flow_without[s], flow[s], threshold)
+        out[s] = largest_rise(candidate.ts, flow[s] - flow_without[s]) >= threshold
     return out
 
 
