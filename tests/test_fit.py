@@ -65,7 +65,6 @@ def truth():
     t = {f"alveoli.{k}": v for k, v in TRUE_PERIPHERY.items()}
     t["atosiban.clearance_L_per_h"] = 42.0  # the literature value it starts from
     t["alveoli.resting_opening"] = 0.01  # the literature value the sessions were simulated with
-    t["neuro.widths_s"] = 8.0  # the pulse width the sessions were simulated with (fitted by default)
     for s, (onsets, amounts) in enumerate(TRUE_PULSES.values()):
         t.update({f"neuro.onsets_s[{s}][{k}]": v for k, v in enumerate(onsets)})
         t.update({f"neuro.amounts_mU[{s}][{k}]": v for k, v in enumerate(amounts)})
@@ -124,7 +123,6 @@ def test_recovered_parameters_are_close_to_the_truth(recovered, truth_basin):
     fitted = dict(zip(r.labels, r.values))
     tolerance = {"alveoli.capacity_mL": 0.15, "alveoli.initial_fullness": 0.07, "alveoli.ec50_pM": 0.25}
     tolerance["alveoli.max_tension_mmHg"] = 0.10
-    tolerance["neuro.widths_s"] = 0.25
     for label in labels:
         if label.startswith("neuro.onsets_s"):
             assert abs(fitted[label] - t[label]) < 1.0, label

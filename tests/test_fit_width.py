@@ -1,4 +1,4 @@
-"""The release pulses' width, fitted by default as one value per mother: it sets how fast each
+"""The release pulses' width, fitted (when asked for) as one value per mother: it sets how fast each
 ejection's flow rises, it is the same for every pulse slot, it starts where the starting model's
 ejections rise as fast as the observed ones, a second Levenberg-Marquardt path starts from another
 width, and a fitted mother hands it to mer.simulate."""
@@ -20,13 +20,13 @@ def session_file(tmp_path_factory):
     return path
 
 
-# the width is fitted by default, started from the observed rises (configs/fit/pulses.yaml); this holds it
-HOLD_WIDTH = "~fit.parameters.neuro.widths_s"
+# the override that fits the width, started from the observed rises (configs/fit/pulses.yaml)
+FIT_WIDTH = "+fit.parameters.neuro.widths_s={lower:4.0,upper:60.0,scale:log}"
 
 
 def fit_width(start=20.0, extra=""):
     """The override that fits the width from a given start."""
-    return f"++fit.parameters.neuro.widths_s={{lower:4.0,upper:60.0,scale:log,start:{start}{extra}}}"
+    return f"+fit.parameters.neuro.widths_s={{lower:4.0,upper:60.0,scale:log,start:{start}{extra}}}"
 
 
 def overrides(path, *more):
@@ -54,8 +54,7 @@ def rise_s(t, flow):
 
 
 def test_the_width_is_one_value_of_the_mother_and_shapes_every_rise(session_file):
-    assert "neuro.widths_s" in prepare(overrides(session_file))[1].labels  # fitted by default
-    assert "neuro.widths_s" not in prepare(overrides(session_file, HOLD_WIDTH))[1].labels  # unless held
+    assert "neuro.widths_s" not in prepare(overrides(session_file))[1].labels  # not fitted by default
     _, problem = prepare(overrides(session_file, fit_width()))
     assert problem.labels.count("neuro.widths_s") == 1  # not one per session or per pulse
     start = problem.natural(np.asarray(problem.arrays.u0))[problem.labels.index("neuro.widths_s")]
@@ -113,7 +112,7 @@ def test_the_width_starts_where_the_observed_ejections_rise(tmp_path, width_s):
     peak) as fast as the observed ones, so a mother made with 8-s pulses starts near 8 s
     and one made with 24-s pulses near 24 s (within the spread of the detector's onsets and peaks)."""
     path = model_session(tmp_path / f"width_{width_s:g}.csv", width_s)
-    _, problem = prepare(overrides(path))
+    _, problem = prepare(overrides(path, FIT_WIDTH))
     assert problem.labels.count("neuro.widths_s") == 1
     start = problem.natural(np.asarray(problem.arrays.u0))[problem.labels.index("neuro.widths_s")]
     assert width_s / 1.5 <= start <= width_s * 1.5, start
@@ -146,5 +145,5 @@ def test_a_second_path_starts_at_each_width_of_width_paths(session_file):
     assert extra.shape == (1, u0.size)  # 8.1 s is within 5 % of the start: no second path there
     assert problem.natural(extra[0])[i] == pytest.approx(20.0, rel=1e-6)
     np.testing.assert_array_equal(np.delete(extra[0], i), np.delete(u0, i))
-    cfg, fixed = prepare(overrides(session_file, HOLD_WIDTH))
+    cfg, fixed = prepare(overrides(session_file))
     assert width_paths(fixed, np.asarray(fixed.arrays.u0), cfg["fit"]).shape[0] == 0
