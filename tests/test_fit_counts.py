@@ -31,26 +31,6 @@ def test_a_pulse_is_kept_only_when_it_explains_enough():
     assert np.argmin(bic[:, 0]) == 0
 
 
-def test_an_ejection_on_the_shoulder_of_another_is_a_rise_of_its_own():
-    """The count search's test of an added pulse (mer.fit.counts.own_ejection) reads the pulse's own
-    share of the flow: a small ejection rising on the shoulder of a larger one adds no acute rise
-    to the sum (the detector sees one), but its own share climbs within 30 s by more than the
-    session's rise threshold; a slow drift of the same size does not."""
-    from mer.fit.counts import largest_rise
-    from mer.fit.synthetic import episode
-    from mer.outputs.metrics import ejection_rises
-
-    t = np.arange(0.0, 900.0, 5.0)
-    first = episode(t, 300.0, 0.4, 3.0, 15.0)  # peaks 30 s after its onset
-    second = episode(t, 345.0, 0.12, 3.0, 12.0)  # starts on the first one's falling shoulder
-    onsets, _, threshold = ejection_rises(t, first + second)
-    assert onsets.size == 1  # the sum shows one ejection
-    assert largest_rise(t, second) >= threshold
-    assert largest_rise(t, first) == pytest.approx(0.4, rel=0.1)  # read as the detector reads a rise
-    drift = 0.12 * np.clip((t - 200.0) / 400.0, 0.0, 1.0)  # the same height, over 400 s
-    assert largest_rise(t, drift) < threshold
-
-
 def test_pulse_counts_setting_is_checked():
     from mer.config.compose import compose_config
 

@@ -14,13 +14,9 @@ the mother's values are shared by every candidate and cancel) and n_eff = n (1 -
 the independent samples in autocorrelated residuals (as for the intervals, mer.fit.uncertainty),
 rho1 taken from the candidate that fits the session best and used for all, so that the criteria
 compare like with like. A pulse is kept only if it lowers the SSR by more than a factor
-exp(2 ln(n_eff) / n_eff) (e.g. 17 % at n_eff = 50), and an added pulse only if it makes an
-ejection of its own: the fitted flow then shows one more acute rise, or the pulse's own share of
-it (the fitted flow less the flow with that pulse taken out) climbs within 30 s by the session's
-rise threshold. A pulse that only reshapes the others' flow absorbs misfit of shape, not an
-ejection the data show; but with the pulse width fitted an ejection that rises on the shoulder of
-a slower one adds no acute rise to the fitted sum, just as the detector misses it in the data
-(gamma_4.csv's fifth ejection), so the sum alone cannot be the test.
+exp(2 ln(n_eff) / n_eff) (e.g. 17 % at n_eff = 50), and an added pulse only if the fitted flow
+then shows one more acute rise (its own ejection): a pulse that only reshapes the others' flow
+absorbs misfit of shape, not an ejection the data show.
 """
 
 from __future__ import annotations
@@ -35,7 +31,7 @@ from mer.fit.polish import on_host
 from mer.fit.problem import make_problem
 from mer.fit.pulses import PULSE_KEYS
 from mer.fit.uncertainty import effective_samples
-from mer.outputs.metrics import RISE_SMOOTHING_S, RISE_WINDOW_S, ejection_rises
+from mer.outputs.metrics import ejection_rises
 
 log = logging.getLogger(__name__)
 
@@ -122,41 +118,6 @@ def with_pulses(problem, fit_cfg, u, per_session):
     return new, to_unconstrained(x, a.lower, a.upper, a.log)
 
 
-def largest_rise(t, flow, smoothing_s=RISE_SMOOTHING_S, window_s=RISE_WINDOW_S) -> float:
-    """The largest climb of the `smoothing_s`-mean flow within `window_s` of a lower point (g/s):
-    the size of its most acute rise, read as mer.outputs.metrics.ejection_rises reads one."""
-    t, flow = np.asarray(t, dtype=float), np.asarray(flow, dtype=float)
-    n = max(3, int(round(smoothing_s / float(np.median(np.diff(t))))))
-    padded = np.concatenate([np.full(n // 2, flow[0]), flow, np.full(n - 1 - n // 2, flow[-1])])
-    smooth = np.convolve(padded, np.ones(n) / n, mode="valid")
-    lows = [smooth[(t >= t[i] - window_s) & (t <= t[i])].min() for i in range(t.size)]
-    return float(np.max(smooth - np.asarray(lows)))
-
-
-def own_ejection(candidate, u, flow, added, fit_cfg) -> np.ndarray:
-    """Per session of a candidate with added pulses (`added`: {session: index of its added pulse}):
-    whether the added pulse's own share of the fitted flow (`flow`, at `u`), the fitted flow less
-    the flow with that pulse taken out and everything else as fitted (one forward solve), climbs
-    within RISE_WINDOW_S by the observed session's rise threshold. With slow pulses an ejection
-    that rises on the shoulder of another adds no acute rise to the sum, in the fit as in the data
-    (gamma_4.csv: the detector finds 4 of 5 there too), but it is still a pulse of its own."""
-    pulses_now = fitted_pulses(candidate, u)
-    if not added:
-        return np.zeros(len(pulses_now), dtype=bool)
-    without = [
-        (c[np.arange(c.size) != added[s]], a[np.arange(a.size) != added[s]]) if s in added else (c, a)
-        for s, (c, a) in enumerate(pulses_now)
-    ]
-    reduced, u_reduced = with_pulses(candidate, fit_cfg, u, without)
-    flow_without = on_host(reduced)[0](u_reduced)[0]
-    out = np.zeros(len(pulses_now), dtype=bool)
-    for s in added:
-        session = candidate.sessions[s]
-        threshold = ejection_rises(session.time_s, session.flow_g_per_s)[2]
-        out[s] = largest_rise(candidate.ts, flow[s] - flow_without[s]) >= threshold
-    return out
-
-
 def criterion(residuals, counts):
     """BIC per candidate and session from the measured channel's residuals (`residuals[c][s]`)
     and pulse counts (C, S); n_eff from the candidate of lowest SSR. Returns (ssr, bic, n_eff)."""
@@ -191,16 +152,14 @@ def choose_counts(problem, polished, fit_cfg, polish):
     flow, cum, _ = predict(problem, polished.u)
     fits = {0: (problem, polished, flow, cum)}
     base = fitted_pulses(problem, polished.u)
-    added = {}  # offset -> {session: index of the added pulse}
     for offset in (int(o) for o in fit_cfg["pulse_counts"] if int(o) != 0):
-        per_session, added[offset] = [], {}
+        per_session = []
         for s, (centres, amounts) in enumerate(base):
             if offset > 0 and centres.size < slots:
                 extra = missing_pulse(problem, flow, s, lead)
                 default = float(np.median(amounts)) if amounts.size else 40.0
                 order = np.argsort(np.append(centres, extra))
                 per_session.append((np.append(centres, extra)[order], np.append(amounts, default)[order]))
-                added[offset][s] = int(np.flatnonzero(order == centres.size)[0])
             elif offset < 0 and centres.size > 1:
                 keep = np.arange(centres.size) != int(np.argmin(amounts))
                 per_session.append((centres[keep], amounts[keep]))
@@ -218,16 +177,12 @@ def choose_counts(problem, polished, fit_cfg, polish):
         [measured_residuals(fits[o][0], fits[o][2], fits[o][3], s) for s in range(detected.size)] for o in offsets
     ]
     ssr, bic, n_eff = criterion(residuals, counts)
-    # an added pulse must add an ejection of its own: one more acute rise in the fitted flow, or
-    # its own share of the fitted flow rising acutely by the session's rise threshold; a pulse that
-    # only reshapes the others' flow (absorbing misfit of shape) is not an ejection the data show
+    # an added pulse must add an ejection to the fitted flow: a pulse that only reshapes the others
+    # (absorbing misfit of shape) is not an ejection the data show
     rises = np.array(
         [[ejection_rises(problem.ts, fits[o][2][s])[0].size for s in range(detected.size)] for o in offsets]
     )
     own = (counts <= counts[offsets.index(0)]) | (rises > rises[offsets.index(0)])
-    for o in offsets:
-        if o > 0:
-            own[offsets.index(o)] |= own_ejection(fits[o][0], fits[o][1].u, fits[o][2], added[o], fit_cfg)
     bic = np.where(own, bic, np.inf)
     pick = np.argmin(bic, axis=0)
     loss = np.array([fits[o][1].loss for o in offsets])
