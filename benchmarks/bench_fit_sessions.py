@@ -2,6 +2,7 @@
 
     python benchmarks/bench_fit_sessions.py                     # benchmarks/sessions/gamma_*.csv + mer's examples
     python benchmarks/bench_fit_sessions.py path/to/a.csv ...
+    python benchmarks/bench_fit_sessions.py benchmarks/sessions/heldout/gamma_*.csv   # sessions no setting was tuned on
     python benchmarks/bench_fit_sessions.py benchmarks/sessions/gamma_3.csv mechanism=store   # with overrides
 
 Reports per file: whole-command wall time and CPU time (start-up, compilation, fit, count search,
