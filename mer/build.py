@@ -23,6 +23,14 @@ from mer.stimulus.pump import Stimulus
 SIDES = ("left", "right")  # the breasts' names with `breasts=2`, in the order of `Setup.breasts`
 
 
+def only_breast(breasts: tuple, what: str):
+    """The one breast of a one-breast `what` (setup, session); with two, refused by name rather
+    than answered with the left breast's."""
+    if len(breasts) != 1:
+        raise ValueError(f"this {what} has two breasts: read {what}.breasts[k] (0 left, 1 right)")
+    return breasts[0]
+
+
 @dataclasses.dataclass(frozen=True)
 class Breast:
     """One breast's fixed parts: its duct tree (static: its topology selects compiled code), its
@@ -70,20 +78,15 @@ class Setup:
         """The breasts' names: ("left", "right") with two, ("",) with one."""
         return SIDES if len(self.breasts) == 2 else ("",)
 
-    def _one(self) -> Breast:
-        if len(self.breasts) != 1:
-            raise ValueError("this setup has two breasts: read setup.breasts[k] (0 left, 1 right)")
-        return self.breasts[0]
-
     @property
     def tree(self) -> DuctTree:
         """The duct tree of a one-breast setup (with two, `breasts[k].tree`)."""
-        return self._one().tree
+        return only_breast(self.breasts, "setup").tree
 
     @property
     def population(self) -> AlveolarPopulation:
         """The agents of a one-breast setup (with two, `breasts[k].population`)."""
-        return self._one().population
+        return only_breast(self.breasts, "setup").population
 
     def args(self):
         """(params, structure), as the solve takes them."""
@@ -131,19 +134,12 @@ def build(cfg: dict) -> Setup:
         params["neuro"], params["stimulus"] = dict(neuro), dict(stimulus)
         # the same intervention on each breast's copy: its central part is the same in every copy
         params, an = apply_intervention(params, cfg["anatomy"], cfg.get("intervention"))
+        neuro_values, stimulus_values = params.pop("neuro"), params.pop("stimulus")
         breast, structure = _breast(an, params, seed, k)
         glands.append(params)
         breasts.append(breast)
         structures.append(structure)
-    central = glands[0]
-    params = from_config(
-        {g: v for g, v in central.items() if g not in ("neuro", "stimulus")},
-        central["neuro"],
-        central["stimulus"],
-        mode,
-        stim.kind,
-        tuple({g: v for g, v in p.items() if g not in ("neuro", "stimulus")} for p in glands),
-    )
+    params = from_config(glands[0], neuro_values, stimulus_values, mode, stim.kind, tuple(glands))
     return Setup(
         params,
         {**_central_structure(cfg, mode, n_neurons, n_bundles), "breasts": tuple(structures)},

@@ -11,7 +11,7 @@ import equinox as eqx
 import jax
 import numpy as np
 
-from mer.build import Setup, build
+from mer.build import Setup, build, only_breast
 from mer.config.compose import compose_config
 from mer.config.validate import validate
 from mer.ducts.drops import shares_at_peak_flow
@@ -69,20 +69,15 @@ class Result:
     stats: dict
     breasts: tuple[BreastResult, ...]
 
-    def _one(self) -> BreastResult:
-        if len(self.breasts) != 1:
-            raise ValueError("this session has two breasts: read result.breasts[k] (0 left, 1 right)")
-        return self.breasts[0]
-
     @property
     def alveoli(self) -> dict:
         """The agents of a one-breast session (with two, `breasts[k].alveoli`)."""
-        return self._one().alveoli
+        return only_breast(self.breasts, "result").alveoli
 
     @property
     def tree(self) -> dict:
         """The duct tree of a one-breast session (with two, `breasts[k].tree`)."""
-        return self._one().tree
+        return only_breast(self.breasts, "result").tree
 
 
 UNITS = {
@@ -182,7 +177,10 @@ def simulate(cfg_or_overrides=None) -> Result:
     stats = {"accepted_steps": int(accepted), "rejected_steps": int(rejected), "solve_wall_s": wall}
     breasts = []
     for k, side in enumerate(setup.sides):
-        suffix = f"_{side}" if side else ""
+        if not side:  # one breast: its balance and metrics are the session's
+            breasts.append(BreastResult(side, balance, metrics, agents[k], ducts[k]))
+            continue
+        suffix = f"_{side}"
         b = mass_balance(series, suffix)
         own = float(setup.params.breasts[k].milk.density_g_per_mL)
         m = session_metrics(ts, series["flow" + suffix], series["cumulative" + suffix], b["initial_ml"], own)

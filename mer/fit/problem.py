@@ -81,6 +81,7 @@ def make_problem(
     onsets, amounts, mask = pulses.slots(setup.mode, sessions, fit_cfg, ts, model_neuro, pulse_centres, slots)
 
     parsed = parse_parameters(fit_cfg["parameters"], setup.params, pulses.shapes(onsets.shape[1]))
+    model_values = as_dict(setup.params)  # the starting values of the mother's parameters
     for fp, _ in parsed:
         pulses.check_parameter(fp, setup.mode)
     layout = Layout(tuple(fp for fp, _ in parsed), n_sessions)
@@ -94,7 +95,7 @@ def make_problem(
         elif b["start"] is not None:
             x0, use = np.full(shape, b["start"]), np.ones(shape)
         else:
-            x0 = np.broadcast_to(np.asarray(as_dict(setup.params)[fp.group][fp.name], dtype=float), shape)
+            x0 = np.broadcast_to(np.asarray(model_values[fp.group][fp.name], dtype=float), shape)
             use = np.ones(shape)
         lo = x0 + b["lower"] if b["relative"] else np.full(shape, b["lower"])
         hi = x0 + b["upper"] if b["relative"] else np.full(shape, b["upper"])
