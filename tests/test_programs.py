@@ -47,3 +47,17 @@ def test_the_key_changes_with_the_configuration_and_the_shapes():
     paths = {_path(r, a) for r, a in ((run, args), (pulses, pulse_args), (larger, larger_args), (longer, longer_args))}
     assert len(paths) == 4
     assert _path(*_solver()) == _path(run, args)  # and only with them
+
+
+def test_the_commands_import_equinox_without_host_callbacks():
+    """equinox reads EQX_ON_ERROR when first imported, and the commands' own imports import it: the
+    commands must set it before, or no solve of theirs can be kept (mer/cli/__init__.py)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "EQX_ON_ERROR"}
+    for command in ("simulate", "fit", "ablate", "validate"):
+        code = f"import mer.cli.{command}, equinox._config as c; print(c.EQX_ON_ERROR)"
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == "nan", (command, out.stdout, out.stderr[-500:])
