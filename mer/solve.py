@@ -123,6 +123,27 @@ def balance_rate(ts, cumulative):
     return jnp.where(span > 0, (c_next - c_prev) / jnp.where(span > 0, span, 1.0), 0.0)
 
 
+LARGE_LEAF = 1024  # state leaves of at least this many values stay arrays of their own
+
+
+def packed_state(y):
+    """(packed, unpack): the state as a tuple of its large leaves (the per-agent and per-segment
+    arrays) and, last, one flat vector of all the rest; and the function that restores the pytree. The solver's
+    arithmetic is one operation per leaf, and tracing and differentiating that is what a many-leaf
+    state costs; copying a large leaf into a flat vector at every evaluation would cost more."""
+    leaves, treedef = jax.tree_util.tree_flatten(y)
+    large = tuple(i for i, x in enumerate(leaves) if jnp.size(x) >= LARGE_LEAF)
+    flat, unravel = ravel_pytree([x for i, x in enumerate(leaves) if i not in large])
+
+    def unpack(packed):
+        big, rest = iter(packed[:-1]), iter(unravel(packed[-1]))
+        return jax.tree_util.tree_unflatten(
+            treedef, [next(big) if i in large else next(rest) for i in range(len(leaves))]
+        )
+
+    return (*(leaves[i] for i in large), flat), unpack
+
+
 @eqx.filter_jit
 def solve(config: SolveConfig, params, structure, saves: tuple):
     """Solve from t = 0 to the last save time. `saves`: one array of save times per output of
@@ -135,14 +156,13 @@ def solve(config: SolveConfig, params, structure, saves: tuple):
     params, structure, saves = cast_floats((params, structure, saves), dtype)
     structure = with_factors(params, structure)
     fns = (_session_saves if config.outputs == "session" else _yield_saves)(config)
-    # The solver works on one flat vector: its arithmetic (stages, error norm, interpolation) is
-    # then one array operation instead of one per state leaf, which is what tracing and
-    # differentiating the loop cost. The vector field and the saves are jitted so that each is
-    # traced once, not once per Runge-Kutta stage or save loop.
-    y0, unravel = ravel_pytree(initial_state(params, structure, config.n_neurons, config.n_bundles, config.central))
+    # The solver steps the packed state (its arithmetic: one operation per leaf, not per state
+    # variable), and the vector field and the saves are jitted so that each is traced once, not
+    # once per Runge-Kutta stage, save loop and differentiation pass (benchmarks/README.md).
+    y0, unpack = packed_state(initial_state(params, structure, config.n_neurons, config.n_bundles, config.central))
     field = make_vector_field(config.trees, config.central, config.stim)
-    vector_field = jax.jit(lambda t, y, args: ravel_pytree(field(t, unravel(y), args))[0])
-    fns = [jax.jit(lambda t, y, args, fn=fn: fn(t, unravel(y), args)) for fn in fns]
+    vector_field = jax.jit(lambda t, y, args: packed_state(field(t, unpack(y), args))[0])
+    fns = [jax.jit(lambda t, y, args, fn=fn: fn(t, unpack(y), args)) for fn in fns]
     sol = diffrax.diffeqsolve(
         diffrax.ODETerm(vector_field),
         diffrax.Tsit5(),

@@ -1,13 +1,16 @@
-"""The one solve: traced save times (a new duration reuses the compilation) and padded save grids
-that change nothing."""
+"""The one solve: traced save times (a new duration reuses the compilation), padded save grids
+that change nothing, the packed state, and the fit's flow read from the yield as a balance reads it."""
 
+import dataclasses
+
+import jax
 import jax.numpy as jnp
 import numpy as np
 from conftest import SMALL
 
 from mer.build import build
 from mer.config.compose import compose_config
-from mer.solve import bucket, padded, solve, solver_for
+from mer.solve import LARGE_LEAF, bucket, packed_state, padded, solve, solver_for
 
 
 def _setup(duration_s):
@@ -45,3 +48,34 @@ def test_padding_the_save_grids_changes_no_saved_value():
     for got, want in ((series, exact[0]), (agents[0], exact[1][0]), (ducts[0], exact[2][0])):
         for key in want:
             np.testing.assert_allclose(np.asarray(got[key]), np.asarray(want[key]), rtol=1e-12, atol=1e-12)
+
+
+def test_the_packed_state_keeps_large_leaves_apart_and_restores_the_state_exactly():
+    state = {
+        "agents": jnp.arange(LARGE_LEAF, dtype=float),
+        "scalar": jnp.asarray(2.5),
+        "neurons": jnp.linspace(0.0, 1.0, 48),
+        "breasts": ({"fullness": jnp.ones(LARGE_LEAF + 3), "removed": jnp.asarray(0.1)},),
+    }
+    packed, unpack = packed_state(state)
+    assert [x.size for x in packed[:-1]] == [LARGE_LEAF, LARGE_LEAF + 3]  # not copied into the flat vector
+    assert packed[-1].shape == (1 + 48 + 1,)
+    restored = unpack(packed)
+    for got, want in zip(jax.tree_util.tree_leaves(restored), jax.tree_util.tree_leaves(state)):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+def test_the_fits_flow_is_the_yields_change_across_neighbouring_samples():
+    """The fit's flow is the centred difference of its cumulative yield (a balance's reading): it
+    equals that of the session's own cumulative, and departs from the instantaneous flow by no
+    more than the centred difference's error, dt^2 max|f''| / 6."""
+    setup = _setup(300)
+    run, ts, *_ = solver_for(setup)
+    series = run(*setup.args())[0]
+    flow, cumulative, ok = solve(dataclasses.replace(run.config, outputs="yield"), *setup.args(), (jnp.asarray(ts),))
+    assert bool(ok)
+    np.testing.assert_allclose(np.asarray(cumulative), np.asarray(series["cumulative"]), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(np.asarray(flow), np.gradient(np.asarray(series["cumulative"]), ts), atol=1e-9)
+    instantaneous = np.asarray(series["flow"])
+    bound = np.max(np.abs(np.diff(instantaneous, 2))) / 6.0  # dt^2 f'' / 6 with dt^2 f'' ~ second difference
+    assert np.max(np.abs(np.asarray(flow) - instantaneous)[1:-1]) <= 2.0 * bound + 1e-6
