@@ -28,3 +28,35 @@ def test_the_stacked_residuals_square_to_the_loss(problem):
         assert ok
         r = stacked_residuals(problem, flow, cum, u)
         assert float(r @ r) == pytest.approx(float(loss(u, a, s.params, s.structure)), rel=1e-9)
+
+
+def test_the_compressed_jacobian_is_the_full_one(tmp_path):
+    """Three sessions of one mother: the Jacobian with one column per pulse slot shared by the
+    sessions (mer.fit.compiled.compressed_jacobian) equals jax.jacfwd's, one column per entry."""
+    import jax
+    import jax.numpy as jnp
+
+    from mer.fit.compiled import compiled
+    from mer.solve import config_for
+
+    rows = ["time_s,flow_g_per_s,cumulative_g,session_id"]
+    for k, seed in enumerate((3, 4, 5)):
+        s = synthetic_session(seed, duration_s=240.0, n_ejections=2)
+        rows += [f"{t:g},{f:.4f},{c:.1f},s{k}" for t, f, c in zip(s.time_s, s.flow_g_per_s, s.cumulative_g)]
+    path = tmp_path / "mother.csv"
+    path.write_text("\n".join(rows) + "\n")
+    problem = prepare([f"data.path={path}", "fit.progress=false", "fit.align_rounds=0", "fit.pulse_counts=[0]"])[1]
+    owner, colour, n_colours = problem.layout.colouring()
+    assert n_colours < owner.size  # the pulses of the three sessions share columns
+    fns = compiled(config_for(problem.setup, precision="float64"), problem.layout, problem.weights)
+    a, s = problem.arrays.padded(), problem.setup
+    u = jnp.asarray(problem.arrays.u0) + 0.1
+
+    def curves(v):
+        flow, cum, _ = fns["predict"](v, a, s.params, s.structure, forward_mode=True)
+        return flow, cum
+
+    full = jax.jacfwd(curves)(u)
+    compressed = fns["jacobian"](u, a, s.params, s.structure)
+    for want, got in zip(full, compressed):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-9, atol=1e-12)

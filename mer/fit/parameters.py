@@ -59,6 +59,26 @@ class Layout:
         """{key: array} -> flat (P,): the inverse of split (mer.fit.counts rebuilds a start with it)."""
         return jnp.concatenate([jnp.ravel(jnp.asarray(values[p.key])) for p in self.parameters])
 
+    def colouring(self):
+        """(owner, colour, n): for each entry of u, the session it acts on (-1: the mother's
+        values, every session) and a colour shared only by entries that never act on the same
+        session (the same pulse slot in different sessions); n colours in all. Forward-mode
+        derivatives along one colour's summed directions are then each entry's own, session by
+        session: a compressed Jacobian (Curtis, Powell & Reid 1974, J Inst Math Appl 13:117) with
+        one column per colour instead of one per entry. One session: one colour per entry, in order."""
+        owner, colour, n = [], [], 0
+        for p, size in zip(self.parameters, self.sizes()):
+            if p.per_session:
+                k = size // self.n_sessions
+                owner.append(np.repeat(np.arange(self.n_sessions), k))
+                colour.append(n + np.tile(np.arange(k), self.n_sessions))
+                n += k
+            else:
+                owner.append(np.full(size, -1))
+                colour.append(n + np.arange(size))
+                n += size
+        return np.concatenate(owner), np.concatenate(colour), n
+
     def labels(self) -> list[str]:
         """One name per entry of u: `alveoli.ec50_pM`, `neuro.onsets_s[s1][2]`, ..."""
         names = []
