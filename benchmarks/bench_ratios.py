@@ -153,7 +153,8 @@ def main():
         )
         r[f"scipy_{method}_s"] = time.perf_counter() - start
         r[f"scipy_{method}_over_diffrax"] = r[f"scipy_{method}_s"] / r["forward_s"]
-        r[f"scipy_{method}_yield_g"] = float(unravel(jnp.asarray(sol.y[:, -1]))["removed"]) * 1.03
+        end = unravel(jnp.asarray(sol.y[:, -1]))["breasts"][0]["removed"]
+        r[f"scipy_{method}_yield_g"] = float(end) * float(setup.params.breasts[0].milk.density_g_per_mL)
     r["diffrax_yield_g"] = float(y)
 
     info = {
