@@ -59,8 +59,9 @@ class SolveConfig:
     """What fixes a compiled solve. `trees`: one DuctTree per breast (mer/breasts.py): only their
     topology enters the compiled code (radii and lengths travel in `structure`), which is why
     DuctTree compares by topology. `outputs`: "session" saves the
-    curves, the agents and the ducts on three grids; "yield" saves flow [g/s] and cumulative [g]
-    on one (the fit). `adjoint`: "reverse" (checkpointed) or "forward" (the fit's Jacobian)."""
+    curves, the agents and the ducts on three grids; "yield" saves the cumulative yield [g] on one
+    and returns its balance-read flow [g/s] beside it (the fit, `balance_rate`). `adjoint`:
+    "reverse" (checkpointed) or "forward" (the fit's Jacobian)."""
 
     trees: tuple[DuctTree, ...]
     mode: str  # where the OT comes from: "network" or "pulses" (mer.model.Central)
@@ -114,8 +115,10 @@ def _yield_saves(c: SolveConfig):
 def balance_rate(ts, cumulative):
     """Flow [g/s] at the save times as a balance reports it: the yield's change across the samples
     either side (one-sided at the ends), i.e. the mean flow over [t_i-1, t_i+1]; on the fit's 1-s
-    grid it differs from the instantaneous flow by ~ dt^2 f''/6. The padding (the end time
-    repeated) makes the last real sample's rate one-sided."""
+    grid it differs from the instantaneous flow by ~ dt^2 f''/6 (on a coarser grid, e.g. 5-s
+    samples, the window is 2 dt, and observed flow finer than the grid is averaged over the same
+    window: mer.fit.data.on_grid). The padding (the end time repeated) makes the last real
+    sample's rate one-sided."""
     t_prev, t_next = jnp.concatenate([ts[:1], ts[:-1]]), jnp.concatenate([ts[1:], ts[-1:]])
     c_prev = jnp.concatenate([cumulative[:1], cumulative[:-1]])
     c_next = jnp.concatenate([cumulative[1:], cumulative[-1:]])
@@ -151,7 +154,7 @@ def solve(config: SolveConfig, params, structure, saves: tuple):
 
     Returns for "session" (series, agents, ducts, accepted steps, rejected steps), for "yield"
     (flow, cumulative, succeeded). A failed solve does not raise (diffrax throw=False): the save
-    times it never reached hold inf, and `succeeded` is False."""
+    times it never reached hold inf (the fit's flow NaN there), and `succeeded` is False."""
     dtype = DTYPES[config.precision]
     params, structure, saves = cast_floats((params, structure, saves), dtype)
     structure = with_factors(params, structure)
@@ -159,9 +162,18 @@ def solve(config: SolveConfig, params, structure, saves: tuple):
     # The solver steps the packed state (its arithmetic: one operation per leaf, not per state
     # variable), and the vector field and the saves are jitted so that each is traced once, not
     # once per Runge-Kutta stage, save loop and differentiation pass (benchmarks/README.md).
-    y0, unpack = packed_state(initial_state(params, structure, config.n_neurons, config.n_bundles, config.central))
+    state0 = initial_state(params, structure, config.n_neurons, config.n_bundles, config.central)
+    y0, unpack = packed_state(state0)
     field = make_vector_field(config.trees, config.central, config.stim)
-    vector_field = jax.jit(lambda t, y, args: packed_state(field(t, unpack(y), args))[0])
+    layout = jax.tree_util.tree_structure(state0)
+
+    def packed_field(t, y, args):
+        dy = field(t, unpack(y), args)
+        if jax.tree_util.tree_structure(dy) != layout:  # packing would pair values with other variables
+            raise TypeError(f"the vector field's output {jax.tree_util.tree_structure(dy)} is not the state's {layout}")
+        return packed_state(dy)[0]
+
+    vector_field = jax.jit(packed_field)
     fns = [jax.jit(lambda t, y, args, fn=fn: fn(t, unpack(y), args)) for fn in fns]
     sol = diffrax.diffeqsolve(
         diffrax.ODETerm(vector_field),

@@ -57,7 +57,7 @@ def test_the_commands_import_equinox_without_host_callbacks():
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "EQX_ON_ERROR"}
-    for command in ("simulate", "fit", "ablate", "validate"):
+    for command in ("simulate", "fit", "ablate", "validate", "report", "collect"):
         code = f"import mer.cli.{command}, equinox._config as c; print(c.EQX_ON_ERROR)"
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         assert out.stdout.strip() == "nan", (command, out.stdout, out.stderr[-500:])

@@ -74,7 +74,8 @@ def compressed_jacobian(curves, layout: Layout):
     """`jax.jacfwd(curves)` ((S, T, P) for flow and cumulative) with one forward-mode column per
     colour of `layout.colouring()` rather than per parameter: a session's pulses act on that
     session alone, so the same slot of every session shares one column. A three-session mother
-    with five pulses each pushes 5 + 10 directions through the solve instead of 5 + 30."""
+    with five pulses each pushes 6 + 10 directions through the solve (six values of hers) instead
+    of 6 + 30."""
     owner, colour, n_colours = layout.colouring()
     seeds = np.zeros((n_colours, owner.size))
     seeds[colour, np.arange(owner.size)] = 1.0

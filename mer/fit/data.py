@@ -78,14 +78,18 @@ def _flow_from_cumulative(t, cumulative):
 
 def on_grid(session: Session, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(flow, cumulative, inside) on the model's save times `ts`: cumulative interpolated
-    linearly, flow averaged over each save interval when the data are finer (so noise is not
-    aliased) and interpolated when coarser; `inside` is 1 where ts lies within the recording."""
+    linearly, flow averaged over two save intervals when the data are finer (the model's
+    balance-read flow's window; so noise is not aliased) and interpolated when coarser; `inside`
+    is 1 where ts lies within the recording."""
     cumulative = np.interp(ts, session.time_s, session.cumulative_g)
     flow = np.interp(ts, session.time_s, session.flow_g_per_s)
     data_dt = float(np.median(np.diff(session.time_s)))
     model_dt = float(np.median(np.diff(ts))) if ts.size > 1 else data_dt
     if data_dt < 0.5 * model_dt:
-        width = max(1, int(round(model_dt / data_dt)))
+        # the model's flow is the yield's change across the samples either side (2 dt:
+        # mer.solve.balance_rate); the data's flow is averaged over the same window, centred
+        # (an odd number of samples from t - dt to t + dt)
+        width = 2 * int(round(model_dt / data_dt)) + 1
         kernel = np.ones(width) / width
         smooth = np.convolve(session.flow_g_per_s, kernel, mode="same")
         flow = np.interp(ts, session.time_s, smooth)
