@@ -162,13 +162,9 @@ def make_ducts(trees, stim):
     return ducts
 
 
-def make_yield(trees, stim):
+def cumulative_yield(t, y, args):
     """Cumulative yield [g] of all breasts together (the fit's save). Only the state is read: the
     fit's flow is the yield's rate between saves (mer.solve.balance_rate), as a balance reports it,
     so no save solves the duct tree."""
-
-    def observe(t, y, args):
-        params, _ = args
-        return sum(b["removed"] * g.milk.density_g_per_mL for b, g in zip(y["breasts"], params.breasts))
-
-    return observe
+    params, _ = args
+    return sum(b["removed"] * g.milk.density_g_per_mL for b, g in zip(y["breasts"], params.breasts))

@@ -18,7 +18,15 @@ import numpy as np
 from jax.flatten_util import ravel_pytree
 
 from mer import programs
-from mer.breasts import agents, initial_state, make_ducts, make_observer, make_vector_field, make_yield, with_factors
+from mer.breasts import (
+    agents,
+    cumulative_yield,
+    initial_state,
+    make_ducts,
+    make_observer,
+    make_vector_field,
+    with_factors,
+)
 from mer.build import Setup
 from mer.ducts.tree import DuctTree
 from mer.model import Central
@@ -109,7 +117,7 @@ def _session_saves(c: SolveConfig):
 
 def _yield_saves(c: SolveConfig):
     """cumulative yield of all breasts (the fit's output; its flow is `balance_rate` of it)."""
-    return (make_yield(c.trees, c.stim),)
+    return (cumulative_yield,)
 
 
 def balance_rate(ts, cumulative):
@@ -130,13 +138,22 @@ LARGE_LEAF = 1024  # state leaves of at least this many values stay arrays of th
 
 
 def packed_state(y):
-    """(packed, unpack): the state as a tuple of its large leaves (the per-agent and per-segment
-    arrays) and, last, one flat vector of all the rest; and the function that restores the pytree. The solver's
-    arithmetic is one operation per leaf, and tracing and differentiating that is what a many-leaf
-    state costs; copying a large leaf into a flat vector at every evaluation would cost more."""
+    """(pack, unpack) for states shaped as `y`: `pack` gives a tuple of the large leaves (the
+    per-agent and per-segment arrays) and, last, one flat vector of all the rest; `unpack`
+    restores the pytree. The solver's arithmetic is one operation per leaf, and tracing and
+    differentiating that is what a many-leaf state costs; copying a large leaf into a flat vector
+    at every evaluation would cost more. `pack` refuses a pytree of another structure, which it
+    would otherwise pair with the wrong variables."""
     leaves, treedef = jax.tree_util.tree_flatten(y)
     large = tuple(i for i, x in enumerate(leaves) if jnp.size(x) >= LARGE_LEAF)
-    flat, unravel = ravel_pytree([x for i, x in enumerate(leaves) if i not in large])
+    _, unravel = ravel_pytree([x for i, x in enumerate(leaves) if i not in large])
+
+    def pack(tree):
+        values, given = jax.tree_util.tree_flatten(tree)
+        if given != treedef:
+            raise TypeError(f"packed state: expected the structure {treedef}, got {given}")
+        rest = ravel_pytree([x for i, x in enumerate(values) if i not in large])[0]
+        return (*(values[i] for i in large), rest)
 
     def unpack(packed):
         big, rest = iter(packed[:-1]), iter(unravel(packed[-1]))
@@ -144,7 +161,7 @@ def packed_state(y):
             treedef, [next(big) if i in large else next(rest) for i in range(len(leaves))]
         )
 
-    return (*(leaves[i] for i in large), flat), unpack
+    return pack, unpack
 
 
 @eqx.filter_jit
@@ -163,17 +180,10 @@ def solve(config: SolveConfig, params, structure, saves: tuple):
     # variable), and the vector field and the saves are jitted so that each is traced once, not
     # once per Runge-Kutta stage, save loop and differentiation pass (benchmarks/README.md).
     state0 = initial_state(params, structure, config.n_neurons, config.n_bundles, config.central)
-    y0, unpack = packed_state(state0)
+    pack, unpack = packed_state(state0)
+    y0 = pack(state0)
     field = make_vector_field(config.trees, config.central, config.stim)
-    layout = jax.tree_util.tree_structure(state0)
-
-    def packed_field(t, y, args):
-        dy = field(t, unpack(y), args)
-        if jax.tree_util.tree_structure(dy) != layout:  # packing would pair values with other variables
-            raise TypeError(f"the vector field's output {jax.tree_util.tree_structure(dy)} is not the state's {layout}")
-        return packed_state(dy)[0]
-
-    vector_field = jax.jit(packed_field)
+    vector_field = jax.jit(lambda t, y, args: pack(field(t, unpack(y), args)))
     fns = [jax.jit(lambda t, y, args, fn=fn: fn(t, unpack(y), args)) for fn in fns]
     sol = diffrax.diffeqsolve(
         diffrax.ODETerm(vector_field),

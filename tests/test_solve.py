@@ -6,6 +6,7 @@ import dataclasses
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 from conftest import SMALL
 
 from mer.build import build
@@ -57,10 +58,13 @@ def test_the_packed_state_keeps_large_leaves_apart_and_restores_the_state_exactl
         "neurons": jnp.linspace(0.0, 1.0, 48),
         "breasts": ({"fullness": jnp.ones(LARGE_LEAF + 3), "removed": jnp.asarray(0.1)},),
     }
-    packed, unpack = packed_state(state)
+    pack, unpack = packed_state(state)
+    packed = pack(state)
     assert [x.size for x in packed[:-1]] == [LARGE_LEAF, LARGE_LEAF + 3]  # not copied into the flat vector
     assert packed[-1].shape == (1 + 48 + 1,)
     restored = unpack(packed)
+    with pytest.raises(TypeError, match="structure"):  # it would pair values with other variables
+        pack({**state, "extra": jnp.zeros(())})
     for got, want in zip(jax.tree_util.tree_leaves(restored), jax.tree_util.tree_leaves(state)):
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
 
