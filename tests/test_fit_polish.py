@@ -60,3 +60,22 @@ def test_the_compressed_jacobian_is_the_full_one(tmp_path):
     compressed = fns["jacobian"](u, a, s.params, s.structure)
     for want, got in zip(full, compressed):
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-9, atol=1e-12)
+
+
+def test_the_polish_raises_its_damping_until_a_step_lowers_the_loss(monkeypatch):
+    """Where the Gauss-Newton step overshoots (r = tanh(u) from u = 2: it lands at u = -11.6, higher
+    loss), the damping must rise until the step lowers the loss, however low it had fallen after
+    earlier steps (here it starts at its floor): the polish reaches the minimum at u = 0 instead of
+    ending where it stands."""
+    from mer.fit import polish
+
+    def on_host(problem):
+        return (lambda u: (np.tanh(u), None, True)), (lambda u: (np.diag(1.0 - np.tanh(u) ** 2), None))
+
+    monkeypatch.setattr(polish, "on_host", on_host)
+    monkeypatch.setattr(polish, "stacked_residuals", lambda problem, flow, cum, u: flow)
+    monkeypatch.setattr(polish, "stacked_jacobian", lambda problem, jac_flow, jac_cum: jac_flow)
+    monkeypatch.setattr(polish, "DAMPING_START", polish.DAMPING_FLOOR)
+    result = polish.levenberg_marquardt(None, np.array([2.0]), max_iterations=30)
+    assert abs(result.u[0]) < 1e-4
+    assert np.all(np.diff(result.history) < 0)  # every accepted step lowered the loss
