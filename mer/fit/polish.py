@@ -133,10 +133,14 @@ def on_host(problem):
     return predict, jacobian
 
 
-def levenberg_marquardt(problem, u, max_iterations=10, tolerance=GAIN_TOLERANCE) -> PolishResult:
+def levenberg_marquardt(problem, u, max_iterations=10, tolerance=GAIN_TOLERANCE, steer=None) -> PolishResult:
     """At most `max_iterations` accepted steps from `u`; stops early when a step lowers the loss by
-    less than a share `tolerance` of it, or when no trial step lowers it."""
+    less than a share `tolerance` of it, or when no trial step lowers it. `steer`: another problem
+    on the same data whose Jacobian steers the steps (a coarser breast's: mer.fit.refine); the
+    loss is always `problem`'s."""
     predict, jacobian = on_host(problem)
+    if steer is not None:
+        jacobian = on_host(steer)[1]
     flow, cum, ok = predict(u)
     r = stacked_residuals(problem, flow, cum, u)
     cost = float(r @ r) if ok else np.inf

@@ -20,6 +20,7 @@ from mer.fit.data import gaps, load_sessions
 from mer.fit.optimise import minimise, starting_points
 from mer.fit.polish import on_host, polish_candidate, polish_starts
 from mer.fit.problem import FitProblem, make_problem, model_grid
+from mer.fit.refine import refine
 from mer.fit.result import FitResult, model_config, session_metrics
 from mer.fit.settings import check_settings
 from mer.fit.start import starting_problem
@@ -114,10 +115,27 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     if counts is not None:
         wall["counts_s"] = time.perf_counter() - start
 
+    start = time.perf_counter()
+    coarse = problem
+    cfg, problem, refined = refine(cfg, problem, polished.u, fit_cfg, tolerance)
+    if refined is not None:
+        wall["refine_s"] = time.perf_counter() - start
+        an = cfg["anatomy"]
+        log.info(
+            "refine: loss %.5f at %d agents and %d generations, %.5f after %d Levenberg-Marquardt steps, %.1f s",
+            refined.history[0],
+            an["n_alveoli"],
+            an["generations"],
+            refined.loss,
+            refined.iterations,
+            wall["refine_s"],
+        )
+        polished = polished.then(refined)
+
     log.info("intervals: Laplace approximation at the optimum")
     start = time.perf_counter()
     u = polished.u
-    predict, jacobian = on_host(problem)
+    predict, jacobian = on_host(problem)[0], on_host(coarse)[1]  # the coarse Jacobian: mer.fit.refine
     flow, cum, _ = predict(u)
     unc = laplace(problem, u, *jacobian(u), flow, cum, float(fit_cfg["confidence"]))
     at_bounds = problem.at_bounds(u)

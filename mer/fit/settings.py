@@ -38,6 +38,11 @@ SETTINGS = {
     "patience": _setting("1", "iterations without improvement before Adam stops", int, 1, 100_000),
     "tolerance": _setting("1", "relative improvement of the best loss that counts as one", float, 0.0, 1.0),
     "polish_iterations": _setting("1", "Levenberg-Marquardt steps from each start (0: Adam only)", int, 0, 1000),
+    "refine_iterations": _setting(
+        "1", "Levenberg-Marquardt steps on the full breast after the coarse fit (0: none; mer.fit.refine)", int, 0, 1000
+    ),
+    "refine_agents": _setting("1", "alveolus agents of the breast the fit is finished on", int, 1, 10**7),
+    "refine_generations": _setting("1", "duct generations of the breast the fit is finished on", int, 1, 20),
     "weight_cumulative": _setting("1", "weight of 1 - R^2 of the cumulative yield in the loss", float, 0.0, 1e6),
     "weight_flow": _setting("1", "weight of 1 - R^2 of the flow in the loss", float, 0.0, 1e6),
     "prior_sd": _setting("1", "sd of the Gaussian prior on each unconstrained value", float, 1e-3, 1e3),
