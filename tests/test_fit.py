@@ -10,6 +10,7 @@ import pytest
 from mer.config.compose import compose_config
 from mer.config.validate import ConfigError
 from mer.fit.checkpoint import CheckpointError
+from mer.fit.refine import full_resolution
 from mer.fit.run import fit, model_config
 from mer.simulate import simulate
 
@@ -25,15 +26,17 @@ FLOW_NOISE = 0.01  # g/s, sd of the sensor noise added to the simulated flow
 USELESS = "+fit.parameters.atosiban.clearance_L_per_h={lower:10.0,upper:100.0,scale:log}"
 
 
-def simulate_session(onsets, amounts, duration_s=DURATION_S, periphery=TRUE_PERIPHERY):
-    """A session from the fitting model itself (neuro=pulses, the fit's anatomy) with known values."""
+def simulate_session(onsets, amounts, duration_s=DURATION_S, periphery=TRUE_PERIPHERY, full=False):
+    """A session from the fitting model itself (neuro=pulses, the fit's coarse breast, or with
+    `full` mer-simulate's, which the fit finishes on: mer.fit.refine) with known values."""
     overrides = [
         f"duration_s={duration_s}",
         f"neuro.onsets_s={list(onsets)}",
         f"neuro.amounts_mU={list(amounts)}",
         f"neuro.widths_s={[8.0] * len(onsets)}",
     ] + [f"params.alveoli.{k}={v}" for k, v in periphery.items()]
-    return simulate(model_config(compose_config(overrides, "fit")))
+    cfg = compose_config(overrides, "fit")
+    return simulate(model_config(full_resolution(cfg, cfg["fit"]) if full else cfg))
 
 
 def write_csv(path, sessions, seed):
@@ -53,7 +56,10 @@ def mother_file(tmp_path_factory):
 
 
 def settings(path):
-    return [f"data.path={path}", "fit.progress=false", "fit.n_starts=2", USELESS]
+    # the sessions are simulated on the coarse breast the fit searches on, so the fit is checked
+    # there, without the refining steps on mer-simulate's breast (a mother simulated on that one:
+    # test_a_mother_simulated_at_full_resolution_is_recovered)
+    return [f"data.path={path}", "fit.progress=false", "fit.n_starts=2", USELESS, "fit.refine_iterations=0"]
 
 
 @pytest.fixture(scope="module")
@@ -100,18 +106,8 @@ def outside_intervals(labels, ci_low, ci_high, used):
     return {label: (t[label], lo, hi) for label, lo, hi, u in rows if u and not lo <= t[label] <= hi}
 
 
-@pytest.mark.slow  # the recovery fit takes ~1.5 min on 2 cores
-def test_recovered_parameters_are_close_to_the_truth(recovered, truth_basin):
-    """Shared (mother) and per-session (pulse) values, started from the literature's values and
-    from pulses detected in the flow. The loss has more than one basin here (storage trades
-    against pulse timing and sensitivity, and 200 excitable agents make it rough), and the fit
-    can end in a neighbour of the truth's: measured 2026-11-26, loss +7.4 % over the truth's
-    basin, capacity +11 %, onsets 0.3 s early, and 5 of 15 true values outside the intervals of
-    that basin (docs/design.md, Fitting). Since 2026-11-29 (the fit reads flow as a balance does
-    and fits the spread of sensitivity between lobules) it passes, and the true values lie inside
-    the fit's own intervals too. What is asserted: every pulse found and every value close to the
-    truth, and the fit's loss within 10 % of the truth basin's."""
-    r = recovered
+def assert_close_to_truth(r):
+    """Every pulse found and every fitted value close to the truth."""
     used = np.asarray(r.problem.arrays.used) > 0
     labels = [label for label, u in zip(r.labels, used) if u]
     assert set(labels) == set(truth())  # every pulse was found, and every fitted value is checked
@@ -126,6 +122,21 @@ def test_recovered_parameters_are_close_to_the_truth(recovered, truth_basin):
             assert abs(fitted[label] / t[label] - 1.0) < 0.25, label
         elif label in tolerance:
             assert abs(fitted[label] / t[label] - 1.0) < tolerance[label], label
+
+
+@pytest.mark.slow  # the recovery fit takes ~1.5 min on 2 cores
+def test_recovered_parameters_are_close_to_the_truth(recovered, truth_basin):
+    """Shared (mother) and per-session (pulse) values, started from the literature's values and
+    from pulses detected in the flow. The loss has more than one basin here (storage trades
+    against pulse timing and sensitivity, and 200 excitable agents make it rough), and the fit
+    can end in a neighbour of the truth's: measured 2026-11-26, loss +7.4 % over the truth's
+    basin, capacity +11 %, onsets 0.3 s early, and 5 of 15 true values outside the intervals of
+    that basin (docs/design.md, Fitting). Since 2026-11-29 (the fit reads flow as a balance does
+    and fits the spread of sensitivity between lobules) it passes, and the true values lie inside
+    the fit's own intervals too. What is asserted: every pulse found and every value close to the
+    truth, and the fit's loss within 10 % of the truth basin's."""
+    r = recovered
+    assert_close_to_truth(r)
     best, _, _ = truth_basin
     assert r.polished.loss <= 1.10 * best.loss
     start = dict(zip(r.labels, r.initial))
@@ -139,6 +150,27 @@ def test_the_fits_own_intervals_cover_the_truth(recovered):
     u = recovered.uncertainty
     outside = outside_intervals(recovered.labels, u.ci_low, u.ci_high, used)
     assert not outside, f"true values outside the 95 % intervals: {outside}"
+
+
+@pytest.mark.slow  # a recovery fit with its refining steps, ~4 min on 2 cores
+@pytest.mark.xfail(
+    strict=True,
+    reason="open (the fitting issue): the coarse search's optimum is biased against a mother simulated on "
+    "mer-simulate's breast, and 3 refining steps steered by the coarse Jacobian (or 10, or the full "
+    "Jacobian held from the start) do not remove it: measured 2026-11-29, starting fullness 7.6 % high "
+    "(7 % allowed), capacity, EC50, contraction pressure, the lobules' spread (0.96-1.00 for 0.8), "
+    "pulse amounts (10-20 % low) and onsets (0.3-0.6 s late) outside the fit's own 95 % intervals",
+)
+def test_a_mother_simulated_at_full_resolution_is_recovered(tmp_path):
+    """The default fit (searching on the coarse breast, finished on mer-simulate's) of sessions
+    simulated on mer-simulate's breast: every value close to the truth and inside its interval."""
+    days = {sid: simulate_session(*pulses, full=True) for sid, pulses in TRUE_PULSES.items()}
+    path = write_csv(tmp_path / "mother.csv", days, seed=2)
+    r = fit([f"data.path={path}", "fit.progress=false", "fit.n_starts=2", USELESS])
+    assert (r.config["anatomy"]["n_alveoli"], r.config["anatomy"]["generations"]) == (2000, 6)
+    assert_close_to_truth(r)
+    used = np.asarray(r.problem.arrays.used) > 0
+    assert not outside_intervals(r.labels, r.uncertainty.ci_low, r.uncertainty.ci_high, used)
 
 
 @pytest.mark.slow  # the recovery fit takes ~1.5 min on 2 cores
