@@ -46,3 +46,13 @@ def test_no_refining_leaves_the_coarse_fit(coarse):
     for fit_cfg in (dict(cfg["fit"], refine_iterations=0), dict(cfg["fit"], refine_agents=60, refine_generations=2)):
         same_cfg, same, result = refine(cfg, problem, u, fit_cfg, 1e-6)
         assert same_cfg is cfg and same is problem and result is None
+
+
+def test_a_breast_to_finish_on_that_the_model_refuses_is_refused_before_the_fit(tmp_path):
+    from mer.config.validate import ConfigError
+
+    path = tmp_path / "one.csv"
+    write_csv(path, synthetic_session(5, duration_s=300.0, n_ejections=1))
+    with pytest.raises(ConfigError, match=r"fit.refine_agents.*\(10 agents, 6 generations\).*at least one agent per"):
+        prepare([f"data.path={path}", "fit.refine_agents=10"])
+    prepare([f"data.path={path}", "fit.refine_agents=10", "fit.refine_iterations=0"])  # not refining: no check

@@ -7,7 +7,7 @@ generations). At the same values the two do not give the same flow: the shallow 
 of the full tree's duct volume and resistance (every Murray generation holds the same share), and
 the gap-junction rings of 11 agents in 18 lobules average otherwise than rings of 7 in 288
 (benchmarks/README.md, "The fit finished at full resolution"). So the coarse optimum is not the full
-breast's: simulated at full resolution, its flow R^2 fell up to 0.03 below the fit's. From it,
+breast's: simulated at full resolution, its flow R^2 fell up to 0.036 below the fit's. From it,
 `fit.refine_iterations` steps on the full breast (`fit.refine_agents`, `fit.refine_generations`:
 mer-simulate's defaults) finish the fit; its values, curves, R^2 and intervals are then those of
 the breast `result.session_config()` hands to `mer.simulate`, so the two agree by construction.
@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 
 from mer.build import build
-from mer.config.validate import validate
+from mer.config.validate import ConfigError, validate
 from mer.fit.polish import PolishResult, levenberg_marquardt
 from mer.fit.problem import FitProblem
 from mer.fit.result import model_config
@@ -31,6 +31,20 @@ def full_resolution(cfg: dict, fit_cfg: dict) -> dict:
     return dict(cfg, anatomy=anatomy)
 
 
+def check_refining(cfg: dict, fit_cfg: dict) -> None:
+    """Refuse, before the fit starts, a breast to finish on that the model would refuse (fewer
+    agents than lobules, too large for memory) with the fit settings that set it."""
+    if int(fit_cfg["refine_iterations"]) == 0:
+        return
+    try:
+        validate(model_config(full_resolution(cfg, fit_cfg)))
+    except ConfigError as err:
+        raise ConfigError(
+            f"fit.refine_agents, fit.refine_generations: the breast the fit is finished on "
+            f"({fit_cfg['refine_agents']} agents, {fit_cfg['refine_generations']} generations) is refused: {err}"
+        ) from None
+
+
 def refine(cfg: dict, problem: FitProblem, u, fit_cfg: dict, tolerance: float):
     """(configuration, problem, PolishResult or None): the fit's `problem` rebuilt on the full
     breast and polished there from `u`, its steps steered by the coarse breast's Jacobian;
@@ -39,8 +53,7 @@ def refine(cfg: dict, problem: FitProblem, u, fit_cfg: dict, tolerance: float):
     full_cfg = full_resolution(cfg, fit_cfg)
     if steps == 0 or full_cfg["anatomy"] == cfg["anatomy"]:
         return cfg, problem, None
-    mcfg = model_config(full_cfg)
-    validate(mcfg)
+    mcfg = model_config(full_cfg)  # checked before the fit started (check_refining)
     # the data, pulse slots, bounds and start do not depend on the resolution: only the model does
     full = dataclasses.replace(problem, setup=build(mcfg))
     result: PolishResult = levenberg_marquardt(full, u, steps, tolerance, steer=problem)

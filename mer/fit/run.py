@@ -20,7 +20,7 @@ from mer.fit.data import gaps, load_sessions
 from mer.fit.optimise import minimise, starting_points
 from mer.fit.polish import on_host, polish_candidate, polish_starts
 from mer.fit.problem import FitProblem, make_problem, model_grid
-from mer.fit.refine import refine
+from mer.fit.refine import check_refining, refine
 from mer.fit.result import FitResult, model_config, session_metrics
 from mer.fit.settings import check_settings
 from mer.fit.start import starting_problem
@@ -55,6 +55,7 @@ def prepare(cfg_or_overrides=None) -> tuple[dict, FitProblem]:
     mcfg["duration_s"] = float(ts[-1])
     cfg = dict(cfg, duration_s=mcfg["duration_s"])
     validate(mcfg)
+    check_refining(cfg, fit_cfg)
     log.info("fitting %d session(s) from %s on a %d-point grid", len(sessions), data_cfg["path"], ts.size)
     problem = make_problem(build(mcfg), sessions, fit_cfg, ts)
     return cfg, starting_problem(problem, fit_cfg)
