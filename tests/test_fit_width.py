@@ -1,7 +1,9 @@
-"""The release pulses' width, fitted (when asked for) as one value per mother: it sets how fast each
-ejection's flow rises, it is the same for every pulse slot, it starts where the starting model's
-ejections rise as fast as the observed ones, a second Levenberg-Marquardt path starts from another
-width, and a fitted mother hands it to mer.simulate."""
+"""The release pulses' width, fitted (when asked for) as one value per mother or one per pulse: it
+sets how fast each ejection's flow rises, the mother's is the same for every pulse slot and a
+pulse's own shapes only its ejection, it starts where the starting model's ejections rise as fast
+as the observed ones, a second Levenberg-Marquardt path starts from another width, widths follow
+their pulses when the count search adds or drops one, and a fitted mother hands them to
+mer.simulate."""
 
 import numpy as np
 import pytest
@@ -71,7 +73,6 @@ def test_the_width_is_one_value_of_the_mother_and_shapes_every_rise(session_file
 
 
 WIDTH_ERRORS = {
-    "per session": ([fit_width(extra=",per_session:true")], "the pulse width is one value for the mother"),
     "start outside bounds": ([fit_width(100.0)], "starting value 100 lies outside"),
     "start not a number": ([fit_width("wide")], "widths_s.start: expected a number"),
 }
@@ -82,6 +83,11 @@ def test_width_settings_errors_name_the_field(session_file, case):
     more, message = WIDTH_ERRORS[case]
     with pytest.raises(ConfigError, match=message):
         prepare(overrides(session_file, *more))
+
+
+def test_the_width_is_refused_without_pulses(session_file):
+    with pytest.raises(ConfigError, match="fit.parameters.neuro.widths_s: the model has no parameter"):
+        prepare([f"data.path={session_file}", "fit.progress=false", "neuro=network", "fit=network", FIT_WIDTH])
 
 
 def model_session(path, width_s):
@@ -147,3 +153,60 @@ def test_a_second_path_starts_at_each_width_of_width_paths(session_file):
     np.testing.assert_array_equal(np.delete(extra[0], i), np.delete(u0, i))
     cfg, fixed = prepare(overrides(session_file))
     assert width_paths(fixed, np.asarray(fixed.arrays.u0), cfg["fit"]).shape[0] == 0
+
+
+PER_PULSE = "+fit.parameters.neuro.widths_s={lower:4.0,upper:60.0,scale:log,start:8.0,per_session:true}"
+
+
+def width_entries(problem):
+    return [i for i, label in enumerate(problem.labels) if label.startswith("neuro.widths_s[")]
+
+
+def test_each_pulse_has_its_own_width(session_file):
+    """per_session: true fits one width per pulse slot (the unused slot not fitted). Widening the
+    first pulse slows the first ejection's rise; widening the second leaves the flow before it as
+    it was (plasma OT from a pulse persists, so it may change what follows)."""
+    _, problem = prepare(overrides(session_file, PER_PULSE))
+    entries = width_entries(problem)
+    mask = np.asarray(problem.arrays.pulse_mask)
+    assert len(entries) == mask.shape[1]
+    np.testing.assert_array_equal(np.asarray(problem.arrays.used)[entries], mask[0])
+    s, a = problem.setup, problem.arrays
+    predict = functions(problem)["predict"]
+
+    def flow_with(slot, width):
+        u = np.array(a.u0)
+        i = entries[slot]
+        u[i] = to_unconstrained(width, a.lower[i], a.upper[i], a.log[i])
+        flow, _, ok = predict(u, a, s.params, s.structure)
+        assert bool(np.all(ok))
+        return np.asarray(flow[0])
+
+    assert rise_s(problem.ts, flow_with(0, 40.0)) > rise_s(problem.ts, flow_with(0, 6.0)) + 5.0  # its own
+    second = float(np.asarray(a.onsets)[0][1])
+    before = problem.ts < second - 5 * 12.0  # 5 sd of the wider second pulse
+    wide, narrow = flow_with(1, 12.0), flow_with(1, 6.0)
+    np.testing.assert_allclose(wide[before], narrow[before], atol=1e-6 * float(np.max(narrow)))
+    assert np.max(np.abs(wide - narrow)) > 1e-3 * float(np.max(narrow))
+
+
+def test_widths_follow_their_pulses_when_the_count_changes(session_file):
+    """The count search's candidate with one more pulse keeps each old pulse's width and gives
+    the new one the width of the old pulse nearest in time."""
+    from mer.fit.counts import fitted_pulses, with_pulses
+
+    room = [o.replace("pulse_counts=[0]", "pulse_counts=[0,1]") for o in overrides(session_file, PER_PULSE)]
+    cfg, problem = prepare(room)  # a slot free for one more pulse
+    a = problem.arrays
+    entries = width_entries(problem)
+    u = np.array(a.u0)
+    used = np.flatnonzero(np.asarray(a.pulse_mask)[0] > 0)
+    widths = np.array([10.0, 30.0])[: used.size]
+    for k, w in zip(used, widths):
+        i = entries[k]
+        u[i] = to_unconstrained(w, a.lower[i], a.upper[i], a.log[i])
+    ((centres, amounts),) = fitted_pulses(problem, u)
+    extra = centres[-1] + 60.0  # after the last pulse: nearest to it
+    more, u_more = with_pulses(problem, cfg["fit"], u, [(np.append(centres, extra), np.append(amounts, 40.0))])
+    natural = np.asarray(more.natural(u_more))[width_entries(more)]
+    np.testing.assert_allclose(natural[: used.size + 1], [*widths, widths[-1]], rtol=1e-9)

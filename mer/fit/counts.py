@@ -29,7 +29,7 @@ import numpy as np
 from mer.fit.parameters import to_unconstrained
 from mer.fit.polish import on_host
 from mer.fit.problem import make_problem
-from mer.fit.pulses import PULSE_KEYS
+from mer.fit.pulses import PULSE_KEYS, WIDTH_KEY
 from mer.fit.uncertainty import effective_samples
 from mer.outputs.metrics import ejection_rises
 
@@ -99,18 +99,29 @@ def missing_pulse(problem, flow, s, lead_s):
     return float(ts[start]) + lead_s
 
 
-def with_pulses(problem, fit_cfg, u, per_session):
+def with_pulses(problem, fit_cfg, u, per_session, n_slots=None):
     """A problem with the given (centres, amounts) per session, its other values taken from `u`,
-    and the unconstrained start for it."""
+    and the unconstrained start for it; `n_slots` pulse slots per session (default: the same as
+    `problem`'s, so that the two share their compilation). Widths fitted per pulse follow their
+    pulses: each new pulse takes the width of the old pulse nearest in time."""
     centres = [np.asarray(c) for c, _ in per_session]
-    n_slots = np.asarray(problem.arrays.pulse_mask).shape[1]
+    old_mask = np.asarray(problem.arrays.pulse_mask) > 0
+    old_centres = [c for c, _ in fitted_pulses(problem, u)]
+    n_slots = np.asarray(problem.arrays.pulse_mask).shape[1] if n_slots is None else int(n_slots)
     new = make_problem(problem.setup, problem.sessions, fit_cfg, problem.ts, centres, slots=n_slots)
     old_values = problem.layout.split(problem.natural(u))
     values = new.layout.split(np.asarray(new.arrays.initial, dtype=float).copy())
     for key in values:
+        if key not in old_values:  # fitted from here on (mer.fit.shape.shape_widths): its start
+            continue
         if key == "neuro.amounts_mU":
             for s, (_, amounts) in enumerate(per_session):
                 values[key][s][: len(amounts)] = amounts
+        elif key == WIDTH_KEY and np.ndim(values[key]) == 2:
+            for s, c in enumerate(centres):
+                old = np.asarray(old_values[key][s])[old_mask[s]]
+                nearest = np.argmin(np.abs(c[:, None] - old_centres[s][None, :]), axis=1)
+                values[key][s][: c.size] = old[nearest]
         elif key != "neuro.onsets_s":
             values[key] = np.asarray(old_values[key])
     x = np.asarray(new.layout.join(values))
@@ -118,15 +129,16 @@ def with_pulses(problem, fit_cfg, u, per_session):
     return new, to_unconstrained(x, a.lower, a.upper, a.log)
 
 
-def criterion(residuals, counts):
+def criterion(residuals, counts, per_pulse: int = 2):
     """BIC per candidate and session from the measured channel's residuals (`residuals[c][s]`)
-    and pulse counts (C, S); n_eff from the candidate of lowest SSR. Returns (ssr, bic, n_eff)."""
+    and pulse counts (C, S), each pulse `per_pulse` values (time and amount, and its width when
+    fitted per pulse); n_eff from the candidate of lowest SSR. Returns (ssr, bic, n_eff)."""
     ssr = np.array([[float(np.sum(np.square(r))) for r in row] for row in residuals])
     best = np.argmin(ssr, axis=0)
     sessions = range(ssr.shape[1])
     n = np.array([residuals[0][s].size for s in sessions])
     n_eff = np.array([max(effective_samples(np.asarray(residuals[best[s]][s])), 2.0) for s in sessions])
-    bic = n_eff * np.log(np.maximum(ssr, 1e-300) / n) + 2.0 * np.asarray(counts) * np.log(n_eff)
+    bic = n_eff * np.log(np.maximum(ssr, 1e-300) / n) + per_pulse * np.asarray(counts) * np.log(n_eff)
     return ssr, bic, n_eff
 
 
@@ -176,7 +188,8 @@ def choose_counts(problem, polished, fit_cfg, polish):
     residuals = [
         [measured_residuals(fits[o][0], fits[o][2], fits[o][3], s) for s in range(detected.size)] for o in offsets
     ]
-    ssr, bic, n_eff = criterion(residuals, counts)
+    widths = any(p.key == WIDTH_KEY and p.per_session for p in problem.layout.parameters)
+    ssr, bic, n_eff = criterion(residuals, counts, 3 if widths else 2)
     # an added pulse must add an ejection to the fitted flow: a pulse that only reshapes the others
     # (absorbing misfit of shape) is not an ejection the data show
     rises = np.array(

@@ -80,7 +80,8 @@ def make_problem(
     model_neuro = setup.params.neuro
     onsets, amounts, mask = pulses.slots(setup.mode, sessions, fit_cfg, ts, model_neuro, pulse_centres, slots)
 
-    parsed = parse_parameters(fit_cfg["parameters"], setup.params, pulses.shapes(onsets.shape[1]))
+    shapes = pulses.shapes(onsets.shape[1], pulses.width_per_pulse(fit_cfg))
+    parsed = parse_parameters(fit_cfg["parameters"], setup.params, shapes)
     model_values = as_dict(setup.params)  # the starting values of the mother's parameters
     for fp, _ in parsed:
         pulses.check_parameter(fp, setup.mode)

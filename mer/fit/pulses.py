@@ -3,7 +3,8 @@
 Each session gets K pulse slots: one per ejection detected in its flow (a centre and an amount of
 OT), padded to the largest count (plus room for the count search, mer.fit.counts) and masked, so
 sessions with different counts, and fits with neighbouring counts, share one compilation. The
-pulse parameters are per session; the width (sd) is one value for the mother when fitted. With
+pulse parameters are per session; the width (sd), when fitted, is one value for the mother, or one
+per pulse (`per_session: true`). With
 the neuron network there are no pulses: one dummy slot, never used by the model.
 """
 
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 PULSES = "pulses"  # the neuro mode with explicit pulses (configs/neuro/pulses.yaml)
 PULSE_KEYS = ("neuro.onsets_s", "neuro.amounts_mU")
 # the release pulses' width (sd, s): one value for all pulses of a mother when fitted, because how
-# fast plasma OT rises shapes every ejection's rising flank alike (docs/design.md, Fitting)
+# fast plasma OT rises shapes every ejection's rising flank alike (docs/design.md, Fitting); or one
+# per pulse (per_session: true), for ejections that rise at different speeds within a session
 WIDTH_KEY = "neuro.widths_s"
 RELEASE_KEYS = (*PULSE_KEYS, WIDTH_KEY)  # the release, restored together by the diagnosis
 
@@ -72,35 +74,43 @@ def slots(mode, sessions, fit_cfg, ts, model_neuro, centres=None, n_slots=None):
     return onsets, amounts, mask
 
 
-def shapes(n_slots: int) -> dict:
-    """The shape of one session's value of each pulse parameter (the width: one value)."""
-    return {key: (n_slots,) for key in PULSE_KEYS} | {WIDTH_KEY: ()}
+def shapes(n_slots: int, width_per_pulse: bool = False) -> dict:
+    """The shape of one session's value of each pulse parameter (the width: one value, or one per
+    pulse slot)."""
+    return {key: (n_slots,) for key in PULSE_KEYS} | {WIDTH_KEY: (n_slots,) if width_per_pulse else ()}
+
+
+def width_per_pulse(fit_cfg) -> bool:
+    """Whether fit.parameters fits one pulse width per pulse (per_session: true)."""
+    width = ((fit_cfg["parameters"] or {}).get("neuro") or {}).get("widths_s") or {}
+    return bool(width.get("per_session", False))
 
 
 def check_parameter(fp, mode) -> None:
-    """Pulse times and amounts are fitted per session, the width once for the mother; neither
-    without pulses."""
+    """Pulse times and amounts are fitted per session, the width once for the mother or per pulse;
+    none of them without pulses."""
     if fp.key in PULSE_KEYS and (mode != PULSES or not fp.per_session):
         raise ConfigError(
             f"fit.parameters.{fp.key}: pulse parameters are fitted per session with neuro=pulses (per_session: true)"
         )
-    if fp.key == WIDTH_KEY and (mode != PULSES or fp.per_session):
+    if fp.key == WIDTH_KEY and mode != PULSES:
         raise ConfigError(
-            f"fit.parameters.{fp.key}: the pulse width is one value for the mother, fitted with neuro=pulses "
-            "(per_session: false)"
+            f"fit.parameters.{fp.key}: the pulse width is fitted with neuro=pulses (one value for the mother, "
+            "or one per pulse with per_session: true)"
         )
 
 
 def starting_value(fp, start, onsets, amounts, mask, model_neuro):
     """(starting value, used) of a pulse parameter: times and amounts from the slots (an unused
-    slot is not fitted), the width from `start` if given, else from the configured width of the
-    first pulse; None for the other parameters."""
+    slot is not fitted), the width (every pulse's, when one per pulse) from `start` if given, else
+    from the configured width of the first pulse; None for the other parameters."""
     if fp.key == "neuro.onsets_s":
         return onsets, mask
     if fp.key == "neuro.amounts_mU":
         return amounts, mask
     if fp.key == WIDTH_KEY:
-        return np.asarray(float(np.ravel(model_neuro.widths_s)[0]) if start is None else start), np.ones(())
+        width = float(np.ravel(model_neuro.widths_s)[0]) if start is None else float(start)
+        return (np.full(np.shape(onsets), width), mask) if fp.per_session else (np.asarray(width), np.ones(()))
     return None
 
 
@@ -114,7 +124,7 @@ def into_params(base, mode, onsets, amounts, mask, fitted):
         params = replace(params, "neuro", onsets_s=onsets, amounts_mU=amounts, widths_s=widths)
     for key, v in fitted.items():
         group, name = key.split(".")
-        if key == WIDTH_KEY:  # the fitted width, the same for every pulse slot
+        if key == WIDTH_KEY:  # the mother's width in every pulse slot (one per pulse: as it is)
             v = jnp.broadcast_to(v, onsets.shape)
         params = replace(params, group, **{name: v})
     if mode == PULSES:
@@ -124,7 +134,7 @@ def into_params(base, mode, onsets, amounts, mask, fitted):
 
 def used_slots(key, value, mask_row):
     """A session's fitted value of `key` with its unused pulse slots dropped."""
-    if key in PULSE_KEYS and np.ndim(value) == 1:
+    if key in RELEASE_KEYS and np.ndim(value) == 1:
         return value[np.asarray(mask_row) > 0]
     return value
 
@@ -145,7 +155,7 @@ def session_neuro(neuro_cfg: dict, arrays, session: int) -> dict:
 
 def per_pulse(key, value, n_pulses):
     """A fitted value as the configuration holds it: the mother's one width, once per pulse."""
-    return [value] * n_pulses if key == WIDTH_KEY else value
+    return [value] * n_pulses if key == WIDTH_KEY and np.ndim(value) == 0 else value
 
 
 def count(mode, arrays, session: int) -> int:

@@ -23,6 +23,7 @@ from mer.fit.problem import FitProblem, make_problem, model_grid
 from mer.fit.refine import check_refining, refine
 from mer.fit.result import FitResult, model_config, session_metrics
 from mer.fit.settings import check_settings
+from mer.fit.shape import shape_widths
 from mer.fit.start import starting_problem
 from mer.fit.uncertainty import laplace
 
@@ -115,6 +116,19 @@ def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult
     )
     if counts is not None:
         wall["counts_s"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    problem, shaped = shape_widths(problem, polished.u, fit_cfg, tolerance)
+    if shaped is not None:
+        wall["shape_s"] = time.perf_counter() - start
+        log.info(
+            "shape: loss %.5f with one width per pulse, %.5f after %d Levenberg-Marquardt steps, %.1f s",
+            shaped.history[0],
+            shaped.loss,
+            shaped.iterations,
+            wall["shape_s"],
+        )
+        polished = polished.then(shaped)
 
     start = time.perf_counter()
     coarse = problem

@@ -38,6 +38,11 @@ SETTINGS = {
     "patience": _setting("1", "iterations without improvement before Adam stops", int, 1, 100_000),
     "tolerance": _setting("1", "relative improvement of the best loss that counts as one", float, 0.0, 1.0),
     "polish_iterations": _setting("1", "Levenberg-Marquardt steps from each start (0: Adam only)", int, 0, 1000),
+    "shape_iterations": _setting(
+        "1", "Levenberg-Marquardt steps with one pulse width per pulse, the count held (0: none)", int, 0, 1000
+    ),
+    "shape_width_min_s": _setting("s", "lower bound of each pulse's width (sd) in those steps", float, 0.1, 600.0),
+    "shape_width_max_s": _setting("s", "upper bound of each pulse's width (sd) in those steps", float, 0.1, 600.0),
     "refine_iterations": _setting(
         "1", "Levenberg-Marquardt steps on the full breast after the coarse fit (0: none; mer.fit.refine)", int, 0, 1000
     ),
@@ -82,5 +87,10 @@ def check_settings(fit_cfg: dict) -> None:
         isinstance(w, (int, float)) and not isinstance(w, bool) and 0.0 < w < 1e4 for w in paths
     ):
         raise ConfigError(f"fit.width_paths_s: expected a list of pulse widths in s, e.g. [20.0]; got {paths!r}")
+    if not fit_cfg["shape_width_min_s"] < fit_cfg["shape_width_max_s"]:
+        raise ConfigError(
+            f"fit.shape_width_min_s: expected below fit.shape_width_max_s, got {fit_cfg['shape_width_min_s']} "
+            f"and {fit_cfg['shape_width_max_s']}"
+        )
     if fit_cfg["weight_cumulative"] + fit_cfg["weight_flow"] <= 0:
         raise ConfigError("fit.weight_cumulative: cumulative and flow weights cannot both be 0")

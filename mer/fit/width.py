@@ -1,6 +1,6 @@
 """The start of the fitted pulse width (opt-in, configs/fit/pulses.yaml): read from how fast the
 observed ejections rise, and a second Levenberg-Marquardt path from each width of
-`fit.width_paths_s`."""
+`fit.width_paths_s`. (One width per pulse after the count is chosen: mer.fit.shape.)"""
 
 from __future__ import annotations
 
@@ -36,16 +36,22 @@ def rise_times(t, flow) -> np.ndarray:
     return np.asarray(peaks[: onsets.size] - onsets)
 
 
+def width_indices(problem) -> np.ndarray:
+    """Where the fitted width lives in u: one entry (the mother's), or one per pulse slot."""
+    return np.array([i for i, label in enumerate(problem.labels) if label.split("[")[0] == WIDTH_KEY], dtype=int)
+
+
 def _width_bounds(problem):
     a = problem.arrays
-    i = problem.labels.index(WIDTH_KEY)
-    return i, float(a.lower[i]), float(a.upper[i])
+    i = width_indices(problem)
+    return i, float(a.lower[i[0]]), float(a.upper[i[0]])
 
 
 def _with_width(problem, u, i, width_s):
+    """`u` with every fitted width (`i`: their indices) at `width_s`."""
     a = problem.arrays
     u = np.array(u, dtype=float)
-    u[i] = float(to_unconstrained(width_s, a.lower[i], a.upper[i], a.log[i]))
+    u[i] = to_unconstrained(np.full(i.size, width_s), a.lower[i], a.upper[i], a.log[i])
     return u
 
 
@@ -61,7 +67,7 @@ def width_from_rises(problem, fit_cfg):
     width is not fitted, when its start is given (fit.parameters.neuro.widths_s.start), or when
     no ejection's rise can be read in the data or the model."""
     bounds = fit_cfg["parameters"].get("neuro", {}).get("widths_s") or {}
-    if WIDTH_KEY not in problem.labels or bounds.get("start") is not None:
+    if width_indices(problem).size == 0 or bounds.get("start") is not None:
         return problem
     s, a = problem.setup, problem.arrays
     inside = np.asarray(a.inside) > 0
@@ -117,10 +123,11 @@ def width_paths(problem, u, fit_cfg) -> np.ndarray:
     5 %); shape (n, P), possibly (0, P). A single path was fragile on sessions the model did not
     make: small changes of the start moved gamma_2.csv's flow R^2 between 0.55 and 0.93."""
     u = np.asarray(u, dtype=float)
-    if WIDTH_KEY not in problem.labels:
+    if width_indices(problem).size == 0:
         return np.zeros((0, u.size))
     i, lo, hi = _width_bounds(problem)
-    current = float(problem.natural(u)[i])
+    used = np.asarray(problem.arrays.used)[i] > 0
+    current = float(np.exp(np.mean(np.log(np.asarray(problem.natural(u))[i][used]))))  # geometric mean
     out = []
     for w in fit_cfg.get("width_paths_s", []):
         w = float(np.clip(float(w), INSIDE_BOUNDS[0] * lo, INSIDE_BOUNDS[1] * hi))
