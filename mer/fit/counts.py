@@ -29,7 +29,7 @@ import numpy as np
 from mer.fit.parameters import to_unconstrained
 from mer.fit.polish import on_host
 from mer.fit.problem import make_problem
-from mer.fit.pulses import PULSE_KEYS, WIDTH_KEY
+from mer.fit.pulses import PULSE_KEYS, WIDTH_KEY, width_per_pulse
 from mer.fit.uncertainty import effective_samples
 from mer.outputs.metrics import ejection_rises
 
@@ -106,7 +106,6 @@ def with_pulses(problem, fit_cfg, u, per_session, n_slots=None):
     pulses: each new pulse takes the width of the old pulse nearest in time."""
     centres = [np.asarray(c) for c, _ in per_session]
     old_mask = np.asarray(problem.arrays.pulse_mask) > 0
-    old_centres = [c for c, _ in fitted_pulses(problem, u)]
     n_slots = np.asarray(problem.arrays.pulse_mask).shape[1] if n_slots is None else int(n_slots)
     new = make_problem(problem.setup, problem.sessions, fit_cfg, problem.ts, centres, slots=n_slots)
     old_values = problem.layout.split(problem.natural(u))
@@ -120,8 +119,8 @@ def with_pulses(problem, fit_cfg, u, per_session, n_slots=None):
         elif key == WIDTH_KEY and np.ndim(values[key]) == 2:
             for s, c in enumerate(centres):
                 old = np.asarray(old_values[key][s])[old_mask[s]]
-                nearest = np.argmin(np.abs(c[:, None] - old_centres[s][None, :]), axis=1)
-                values[key][s][: c.size] = old[nearest]
+                old_centres = np.asarray(old_values["neuro.onsets_s"][s])[old_mask[s]]
+                values[key][s][: c.size] = old[np.argmin(np.abs(c[:, None] - old_centres[None, :]), axis=1)]
         elif key != "neuro.onsets_s":
             values[key] = np.asarray(old_values[key])
     x = np.asarray(new.layout.join(values))
@@ -188,8 +187,7 @@ def choose_counts(problem, polished, fit_cfg, polish):
     residuals = [
         [measured_residuals(fits[o][0], fits[o][2], fits[o][3], s) for s in range(detected.size)] for o in offsets
     ]
-    widths = any(p.key == WIDTH_KEY and p.per_session for p in problem.layout.parameters)
-    ssr, bic, n_eff = criterion(residuals, counts, 3 if widths else 2)
+    ssr, bic, n_eff = criterion(residuals, counts, 3 if width_per_pulse(fit_cfg) else 2)
     # an added pulse must add an ejection to the fitted flow: a pulse that only reshapes the others
     # (absorbing misfit of shape) is not an ejection the data show
     rises = np.array(
