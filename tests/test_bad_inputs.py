@@ -626,10 +626,15 @@ SESSIONS = {
         "gives a flow of 27 g/s",
         "g/min",
     ),
-    "negative flow": (
-        lambda d: csv_file(d, "time_s,flow_g_per_s", T, np.where(T == 10, -0.1, FLOW)),
-        "flow_g_per_s is negative",
-        "at 10 s",
+    "flow far below zero (a reversed sign)": (
+        lambda d: csv_file(d, "time_s,flow_g_per_s", T, np.where(T == 10, -6.0, FLOW)),
+        "flow_g_per_s is -6 g/s at 10 s",
+        "sign reversed",
+    ),
+    "flow negative throughout": (
+        lambda d: csv_file(d, "time_s,flow_g_per_s", T, -FLOW),
+        "no milk removed",
+        "g over the session",
     ),
     "NaN flow": (
         lambda d: csv_file(d, "time_s,flow_g_per_s", T, np.where(T == 10, np.nan, FLOW)),
@@ -641,10 +646,11 @@ SESSIONS = {
         "time_s is not increasing",
         "9 s is followed by 5 s",
     ),
-    "falling cumulative": (
+    "falling cumulative (a re-tared balance)": (
         lambda d: csv_file(d, "time_s,cumulative_g", T, np.where(T == 500, 0.0, CUM)),
         "cumulative_g decreases",
         "at 500 s",
+        "re-tared",
     ),
     "flow in mL/min column": (lambda d: csv_file(d, "time_s,flow_mL_per_min", T, FLOW), "unit mismatch", "(g/s)"),
 }
@@ -672,6 +678,18 @@ def test_bad_session_file_is_refused_with_its_reason(tmp_path, case):
         ("a good HDF5 session", lambda d: h5_file(d, {"time_s": T, "flow_g_per_s": FLOW})),
         ("2 min at 1 s", lambda d: csv_file(d, "time_s,flow_g_per_s", T[:121], FLOW[:121] + 0.01)),
         ("a low-supply mother (2 g)", lambda d: csv_file(d, "time_s,flow_g_per_s", T, FLOW * 0.03)),
+        (
+            "a balance's flow, its noise below zero where no milk flows",
+            lambda d: csv_file(
+                d, "time_s,flow_g_per_s", T, FLOW + 0.03 * np.random.default_rng(0).standard_normal(T.size)
+            ),
+        ),
+        (
+            "a balance's cumulative reading, falling by its 0.1-g resolution",
+            lambda d: csv_file(
+                d, "time_s,cumulative_g", T, np.round(CUM + 0.1 * np.random.default_rng(1).standard_normal(T.size), 1)
+            ),
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )

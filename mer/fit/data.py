@@ -72,8 +72,9 @@ def _cumulative_from_flow(t, flow):
 
 
 def _flow_from_cumulative(t, cumulative):
-    """Centred differences (one-sided at the ends): flow at the samples, never negative."""
-    return np.maximum(np.gradient(cumulative, t), 0.0)
+    """Centred differences (one-sided at the ends): flow at the samples, with the balance's noise
+    (negative readings too, as a measured flow has them: clipping them would bias the flow up)."""
+    return np.gradient(cumulative, t)
 
 
 def on_grid(session: Session, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -19,10 +19,18 @@ MAX_DURATION_S = 7200.0  # a pumping session lasts 15 min (Kent 2008), a feed ra
 MAX_SAMPLE_STEP_S = 30.0  # ejections last 45 s - 3.5 min (docs/literature.md): a coarser record misses them
 MAX_YIELD_G = 2000.0  # each breast stores 74-606 mL (Kent et al. 1999); both together with breasts=2
 MAX_FLOW_G_PER_S = 5.0  # peak flow 0.5 +/- 0.2 g/s (Ramsay 2006; Idei 2024)
+# A balance reads weight, and its flow is the difference of two readings (Ramsay 2006 used 5-s
+# periods): near zero flow its noise gives negative readings, and a cumulative reading can fall by
+# the balance's resolution (0.1-1 g) from one sample to the next. Both are kept as measured, noise
+# the fit's residuals weigh like any other. What no balance's noise gives is refused: a flow
+# reading below -MAX_FLOW_G_PER_S (a corrupt value or a reversed sign), or a cumulative reading
+# that falls by more than MAX_FALL_G at once (a re-tared balance, a container taken off).
+MAX_FALL_G = 2.0
 
 
 def check_values(where, columns) -> None:
-    """Finite numbers, time increasing from >= 0, flow >= 0, cumulative never falling."""
+    """Finite numbers, time increasing from >= 0, flow and cumulative within a balance's noise of
+    flow >= 0 and of a cumulative that never falls."""
     t = columns["time_s"]
     if t.size < 2:
         raise DataError(f"{where}: expected at least two samples, got {t.size}")
@@ -41,18 +49,20 @@ def check_values(where, columns) -> None:
         raise DataError(f"{where}: time_s starts at {t[0]:g} s; time is counted from the start of pumping (>= 0)")
     flow = columns.get("flow_g_per_s")
     cumulative = columns.get("cumulative_g")
-    if flow is not None and np.any(flow < 0):
-        i = int(np.flatnonzero(flow < 0)[0])
+    if flow is not None and np.any(flow < -MAX_FLOW_G_PER_S):
+        i = int(np.flatnonzero(flow < -MAX_FLOW_G_PER_S)[0])
         raise DataError(
-            f"{where}: flow_g_per_s is negative ({flow[i]:g} g/s at {t[i]:g} s); flow out of the breast is >= 0"
+            f"{where}: flow_g_per_s is {flow[i]:g} g/s at {t[i]:g} s; flow out of the breast is >= 0, and a "
+            f"balance's noise takes it below zero by far less than {MAX_FLOW_G_PER_S:g} g/s (is the sign reversed?)"
         )
     if cumulative is not None:
-        drops = np.diff(cumulative)
-        if np.any(drops < 0):
-            i = int(np.flatnonzero(drops < 0)[0])
+        falls = -np.diff(cumulative)
+        if np.any(falls > MAX_FALL_G):
+            i = int(np.flatnonzero(falls > MAX_FALL_G)[0])
             raise DataError(
                 f"{where}: cumulative_g decreases from {cumulative[i]:g} g to {cumulative[i + 1]:g} g at "
-                f"{t[i + 1]:g} s; the milk removed can only grow"
+                f"{t[i + 1]:g} s; the milk removed can only grow, and a balance's noise moves it by less than "
+                f"{MAX_FALL_G:g} g (was the balance re-tared?)"
             )
 
 
@@ -85,7 +95,9 @@ def check_amounts(where, t, flow, cumulative, measured):
     name = measured[0]
     total = float(cumulative[-1])
     if total <= 0.0:
-        raise DataError(f"{where}: {name} shows no milk removed (zero throughout); there is nothing to fit")
+        raise DataError(
+            f"{where}: {name} shows no milk removed ({total:.3g} g over the session); there is nothing to fit"
+        )
     checks = [_check_peak, _check_yield]
     if name == "cumulative_g":  # the yield is what the file gave; the flow is derived from it
         checks.reverse()
