@@ -84,3 +84,20 @@ def test_the_generator_is_seeded_and_keeps_its_truth():
     assert np.all(np.diff(a.onsets_s) >= 40.0)
     assert np.all(np.diff(a.cumulative_g) >= 0.0)
     assert not np.array_equal(a.flow_g_per_s, synthetic_session(8).flow_g_per_s)
+
+
+@pytest.mark.parametrize("dt, warned", [(1.0, False), (5.0, False), (10.0, True)])
+def test_a_session_sampled_too_coarsely_to_count_by_rises_is_named(dt, warned, caplog):
+    """The studies count rises of flow read every 5 s or less: a 10-s record is named, with what
+    it can hide (overlapping ejections merged)."""
+    from mer.fit.data import Session
+    from mer.fit.pulses import PULSES, warn_about_ejections
+
+    s = synthetic_session(2, dt_s=dt)
+    session = Session("day1", s.time_s, s.flow_g_per_s, s.cumulative_g, ("flow_g_per_s",), "day1.csv")
+    with caplog.at_level("WARNING", logger="mer.fit.pulses"):
+        warn_about_ejections(PULSES, [session])
+    named = [r.getMessage() for r in caplog.records if "a sample every" in r.getMessage()]
+    assert bool(named) == warned
+    if warned:
+        assert "session day1: a sample every 10 s" in named[0] and "overlapping ejections" in named[0]

@@ -41,14 +41,31 @@ def detect_pulses(session: Session, lead_s: float) -> np.ndarray:
     return observed_onsets(session) + lead_s
 
 
-def warn_without_ejections(mode, sessions) -> None:
-    """Name each session in which no ejection is seen: it starts from one pulse mid-session."""
+# the balance studies read flow in 5-s periods (Ramsay 2006) or continuously (Prime 2009, 2011);
+# at coarser samples an ejection that rises on the shoulder of another shows in one or two
+# readings and its rise can be lost (benchmarks/README.md, "Other shapes")
+COUNTED_SAMPLE_S = 5.0
+
+
+def warn_about_ejections(mode, sessions) -> None:
+    """Name each session in which no ejection is seen (it starts from one pulse mid-session), and
+    each sampled too coarsely for overlapping ejections to be told apart by their rises."""
     for session in sessions if mode == PULSES else ():
         if observed_onsets(session).size == 0:
             log.warning(
                 "session %s: no acute rise of flow (no ejection seen); fitted with one pulse to start from, "
                 "the count then chosen by BIC: read its pulses as the release that best explains the flow",
                 session.session_id,
+            )
+        step = float(np.median(np.diff(session.time_s)))
+        if step > COUNTED_SAMPLE_S:
+            log.warning(
+                "session %s: a sample every %g s; ejections are counted from rises of flow read every %g s or "
+                "less, and at this sampling two overlapping ejections can look like one (the count search "
+                "adds one pulse at most): check the fitted count against the flow",
+                session.session_id,
+                step,
+                COUNTED_SAMPLE_S,
             )
 
 

@@ -68,7 +68,7 @@ def _warn_about_data(problem: FitProblem) -> None:
             log.warning(
                 "session %s: no samples from %g s to %g s; the fit ignores that stretch", session.session_id, t0, t1
             )
-    pulses.warn_without_ejections(problem.setup.mode, problem.sessions)
+    pulses.warn_about_ejections(problem.setup.mode, problem.sessions)
 
 
 def fit(cfg_or_overrides=None, checkpoint_path=None, callback=None) -> FitResult:
