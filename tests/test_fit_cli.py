@@ -62,7 +62,7 @@ def test_mer_fit_reaches_the_targets_on_an_unseen_session(tmp_path, monkeypatch)
 
 def test_mer_fit_bad_data_exits_with_the_message(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("time_s,flow_g_per_s\n0,0\n1,-0.5\n")
+    bad.write_text("time_s,flow_g_per_s\n0,0\n1,-7.5\n")
     proc = subprocess.run(
         [sys.executable, "-m", "mer.cli.fit", f"data.path={bad}", f"hydra.run.dir={tmp_path}"],
         capture_output=True,
@@ -70,4 +70,4 @@ def test_mer_fit_bad_data_exits_with_the_message(tmp_path):
         timeout=300,
     )
     assert proc.returncode == 2
-    assert "flow_g_per_s is negative (-0.5 g/s at 1 s)" in proc.stderr
+    assert "flow_g_per_s is -7.5 g/s at 1 s" in proc.stderr
