@@ -9,19 +9,30 @@ import importlib.resources
 import json
 import pathlib
 import subprocess
+import tomllib
 
 CHECKOUT = pathlib.Path(__file__).resolve().parents[1]  # the repository, when mer runs from one
 
 
 @functools.cache
 def version() -> str:
-    """The installed distribution's version (pyproject.toml's `version`), or "unknown".
+    """The installed distribution's version (pyproject.toml's `version`); run from a checkout that
+    was never installed, its pyproject.toml's; else "unknown".
 
     **Returns:** a version string such as `"0.1.0"`."""
     try:
         return importlib.metadata.version("mer")
-    except importlib.metadata.PackageNotFoundError:  # run from a bare checkout, never installed
-        return "unknown"
+    except importlib.metadata.PackageNotFoundError:
+        return _checkout_version() or "unknown"
+
+
+def _checkout_version() -> str | None:
+    try:
+        with open(CHECKOUT / "pyproject.toml", "rb") as f:
+            project = tomllib.load(f).get("project", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    return str(project["version"]) if project.get("name") == "mer" and project.get("version") else None
 
 
 def _git_head(folder: pathlib.Path) -> str | None:
