@@ -103,7 +103,8 @@ def jacobian_groups(n_colours: int) -> int:
     solve fills."""
     if jax.default_backend() != "cpu":
         return 1
-    return max(1, min(n_colours, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(n_colours, cores))
 
 
 _EXECUTABLES = {}  # compiled functions by mer.programs key: one per function and shape in a process
@@ -153,7 +154,8 @@ def grouped_jacobian(layout: Layout, columns, static):
     acts_on = (owner[None, :] < 0) | (owner[None, :] == np.arange(layout.n_sessions)[:, None])  # (S, P)
 
     def jacobian(u, a: FitArrays, *rest):
-        args = [(jnp.asarray(u), g, a.padded(), *rest) for g in groups]
+        u, padded = jnp.asarray(u), a.padded()  # once for every group
+        args = [(u, g, padded, *rest) for g in groups]
         push = _executable("columns", columns, static, args[0])
         shape = (push, *((x.shape, x.dtype) for x in jax.tree_util.tree_leaves(args[0])))
         first = jax.device_get(push(*args[0])) if shape not in _WARM else None  # compiled once, not per thread

@@ -106,7 +106,7 @@ def with_pulses(problem, fit_cfg, u, per_session, n_slots=None):
     pulses: each new pulse takes the width of the old pulse nearest in time."""
     centres = [np.asarray(c) for c, _ in per_session]
     old_mask = np.asarray(problem.arrays.pulse_mask) > 0
-    n_slots = np.asarray(problem.arrays.pulse_mask).shape[1] if n_slots is None else int(n_slots)
+    n_slots = old_mask.shape[1] if n_slots is None else int(n_slots)
     new = make_problem(problem.setup, problem.sessions, fit_cfg, problem.ts, centres, slots=n_slots)
     old_values = problem.layout.split(problem.natural(u))
     values = new.layout.split(np.asarray(new.arrays.initial, dtype=float).copy())

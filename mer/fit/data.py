@@ -30,6 +30,11 @@ class Session:
     def duration_s(self) -> float:
         return float(self.time_s[-1])
 
+    @property
+    def step_s(self) -> float:
+        """The typical time between samples (the median: a gap does not change it)."""
+        return float(np.median(np.diff(self.time_s)))
+
 
 def load_sessions(path) -> list[Session]:
     """Read, check and complete every session in a CSV or HDF5 file."""
@@ -84,7 +89,7 @@ def on_grid(session: Session, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     is 1 where ts lies within the recording."""
     cumulative = np.interp(ts, session.time_s, session.cumulative_g)
     flow = np.interp(ts, session.time_s, session.flow_g_per_s)
-    data_dt = float(np.median(np.diff(session.time_s)))
+    data_dt = session.step_s
     model_dt = float(np.median(np.diff(ts))) if ts.size > 1 else data_dt
     if data_dt < 0.5 * model_dt:
         # the model's flow is the yield's change across the samples either side (2 dt:

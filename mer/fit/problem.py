@@ -144,6 +144,6 @@ def make_problem(
 def model_grid(sessions: list[Session], save_dt_s: float) -> np.ndarray:
     """Save times for the fit: the data's resolution (never finer than `save_dt_s`), up to the
     end of the longest session."""
-    data_dt = min(float(np.median(np.diff(s.time_s))) for s in sessions)
+    data_dt = min(s.step_s for s in sessions)
     dt = max(save_dt_s, data_dt)
     return save_times(max(s.duration_s for s in sessions), dt)

@@ -57,14 +57,13 @@ def warn_about_ejections(mode, sessions) -> None:
                 "the count then chosen by BIC: read its pulses as the release that best explains the flow",
                 session.session_id,
             )
-        step = float(np.median(np.diff(session.time_s)))
-        if step > COUNTED_SAMPLE_S:
+        if session.step_s > COUNTED_SAMPLE_S:
             log.warning(
                 "session %s: a sample every %g s; ejections are counted from rises of flow read every %g s or "
                 "less, and at this sampling two overlapping ejections can look like one (the count search "
                 "adds one pulse at most): check the fitted count against the flow",
                 session.session_id,
-                step,
+                session.step_s,
                 COUNTED_SAMPLE_S,
             )
 
